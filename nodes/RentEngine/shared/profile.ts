@@ -1,0 +1,43 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { RENTENGINE_PRODUCTION_URL, RENTENGINE_STAGING_URL } from '../../../credentials/RentEngineApi.credentials';
+
+import type { VendorProfile, VendorErrorInfo } from '../../shared/transport';
+
+interface AjvDetail {
+	dataPath?: string;
+	instancePath?: string;
+	message?: string;
+}
+
+/** RentEngine: bearer token, page_number (0-based) + limit ≤ 100, errors `{error, details[]}` (ajv). */
+export const rentEngineProfile: VendorProfile = {
+	name: 'RentEngine',
+	credentialType: 'rentEngineApi',
+	paging: { style: 'pageNumber', pageParameter: 'page_number', sizeParameter: 'limit', firstPage: 0, maxPageSize: 100 },
+	extractError(body, statusCode): VendorErrorInfo | undefined {
+		const error = (body as IDataObject | undefined)?.error;
+		if (statusCode < 400 && typeof error !== 'string') return undefined;
+		if (typeof error !== 'string') return statusCode >= 400 ? { message: `HTTP ${statusCode}` } : undefined;
+		const details = ((body as IDataObject).details as AjvDetail[] | undefined) ?? [];
+		return {
+			message: error,
+			details: Array.isArray(details)
+				? details.map((d) => `${d.dataPath ?? d.instancePath ?? ''} ${d.message ?? ''}`.trim()).filter(Boolean)
+				: undefined,
+		};
+	},
+	// The public docs do not show the list envelope (shared/guides/rentengine-entrata.md §1.2): accept both.
+	extractItems(body) {
+		if (Array.isArray(body)) return body as IDataObject[];
+		const data = (body as IDataObject | undefined)?.data;
+		return Array.isArray(data) ? (data as IDataObject[]) : undefined;
+	},
+};
+
+/** Same rule as the credential's RENTENGINE_BASE_URL expression, for programmatic requests. */
+export function rentEngineBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const base = String(credentials.baseUrl || '') ||
+		(credentials.environment === 'staging' ? RENTENGINE_STAGING_URL : RENTENGINE_PRODUCTION_URL);
+	return base.replace(/\/+$/, '');
+}

@@ -1,0 +1,19 @@
+/** RentEngine's instances of the shared routing hooks, referenced by the generated descriptions. */
+import {
+	emptyAsSuccess,
+	expectOne,
+	listItems,
+	pagedRequest,
+	responseCheck,
+	simplifyOutput,
+	singleRequest,
+	unwrapProperty,
+} from '../../shared/transport';
+import { rentEngineProfile } from './profile';
+
+export const check = responseCheck(rentEngineProfile);
+export const list = listItems(rentEngineProfile);
+export const paged = pagedRequest(rentEngineProfile);
+export const single = singleRequest(rentEngineProfile);
+export const one = expectOne;
+export { emptyAsSuccess, simplifyOutput as simplify, unwrapProperty as unwrap };

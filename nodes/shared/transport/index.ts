@@ -1,0 +1,5 @@
+export * from './profile';
+export * from './retry';
+export * from './errors';
+export * from './routing';
+export * from './request';

@@ -1,0 +1,112 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type INode,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import {
+	networkError,
+	transportContext,
+	truncatedResponseError,
+	vendorResponseError,
+	type HttpResponseLike,
+} from './errors';
+import type { VendorProfile } from './profile';
+import { backoffDelayMs, resolvePolicy, withRetry, type RetryDecision } from './retry';
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/**
+ * Validates a full HTTP response: throws the vendor's error (also one hidden in a 2xx) or a
+ * truncated-body error, otherwise returns the parsed body.
+ */
+export function checkResponse(node: INode, profile: VendorProfile, response: HttpResponseLike): unknown {
+	const { statusCode, headers, body } = response;
+	if (statusCode >= 400 || profile.extractError(body, statusCode) !== undefined) {
+		throw vendorResponseError(node, profile, response);
+	}
+	// n8n's HTTP helper silently falls back to the raw text when a JSON body does not parse.
+	if (typeof body === 'string' && body.length > 0 && /json/i.test(String(headers?.['content-type'] ?? ''))) {
+		try {
+			return JSON.parse(body) as unknown;
+		} catch {
+			throw truncatedResponseError(node, profile, statusCode);
+		}
+	}
+	return body;
+}
+
+/** Errors from n8n's HTTP helper that are not ours are network failures: rebuild them safely. */
+export function normalizeTransportError(node: INode, profile: VendorProfile, error: unknown): unknown {
+	if (transportContext(error) || error instanceof NodeOperationError) return error;
+	if (error instanceof NodeApiError || (error as { cause?: unknown })?.cause !== undefined) {
+		return networkError(node, profile, error);
+	}
+	return error;
+}
+
+/** The retry rule shared by declarative and programmatic requests. */
+export function retryDecider(profile: VendorProfile, method: string) {
+	const policy = resolvePolicy(profile.retry);
+	const verb = method.toUpperCase();
+	return (error: unknown, attempt: number): RetryDecision => {
+		const context = transportContext(error);
+		if (!context?.transient) return { retry: false, delayMs: 0 };
+		const giveUp = (why: string): RetryDecision => {
+			const apiError = error as NodeApiError;
+			apiError.description = [apiError.description, why].filter(Boolean).join(' ');
+			return { retry: false, delayMs: 0 };
+		};
+		if (context.incompleteResponse && !IDEMPOTENT.has(verb)) {
+			return giveUp(
+				`Not retried automatically: the ${verb} may already have been applied by ${profile.name}; check before running it again.`,
+			);
+		}
+		if (attempt >= policy.maxRetries) return giveUp(`Gave up after ${attempt + 1} attempts.`);
+		if (context.retryAfterMs !== undefined && context.retryAfterMs > policy.maxRetryAfterMs) {
+			return giveUp(`${profile.name} asked to wait ${Math.ceil(context.retryAfterMs / 1000)} s before retrying.`);
+		}
+		return { retry: true, delayMs: context.retryAfterMs ?? backoffDelayMs(attempt, policy) };
+	};
+}
+
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions;
+
+/**
+ * Programmatic request (list search, triggers, polling) with the same auth, retry and error
+ * mapping as the declarative operations.
+ */
+export async function vendorRequest<T = unknown>(
+	this: RequestContext,
+	profile: VendorProfile,
+	options: IHttpRequestOptions,
+): Promise<T> {
+	const node = this.getNode();
+	const request: IHttpRequestOptions = {
+		json: true,
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	return (await withRetry(node, async () => {
+		let response: HttpResponseLike;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				profile.credentialType,
+				request,
+			)) as HttpResponseLike;
+		} catch (error) {
+			throw normalizeTransportError(node, profile, error);
+		}
+		return checkResponse(node, profile, response);
+	}, retryDecider(profile, request.method ?? 'GET'))) as T;
+}
+
+export type { IDataObject };

