@@ -1,0 +1,153 @@
+// Runs a compiled declarative node through n8n-core's real RoutingNode, the engine n8n itself uses
+// for declarative nodes, with a credentials helper that applies `authenticate` the way n8n's CLI
+// does (generic headers/qs/body/auth resolved as expressions against `$credentials`).
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// n8n-core touches the user folder and wants an encryption key when it loads.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-test-'));
+process.env.N8N_ENCRYPTION_KEY ??= 'test-encryption-key';
+
+const require = createRequire(import.meta.url);
+// CommonJS builds: n8n-workflow's ESM build uses extensionless imports Node cannot resolve.
+const { Workflow, NodeHelpers } = require('n8n-workflow');
+
+const { ExecuteContext, RoutingNode, LoadOptionsContext } = require('n8n-core');
+
+const packageRoot = new URL('../../', import.meta.url).pathname;
+let loaded;
+
+/**
+ * Loads the built package exactly as n8n loads a community package: n8n-core's
+ * PackageDirectoryLoader reads package.json's `n8n` section and the dist/ files it lists (and adds
+ * the automatic Request Options to declarative nodes).
+ */
+export async function loadPackage() {
+	if (!loaded) {
+		const { PackageDirectoryLoader } = require('n8n-core');
+		const loader = new PackageDirectoryLoader(packageRoot);
+		await loader.loadAll();
+		loaded = {
+			packageName: loader.packageName,
+			nodes: Object.fromEntries(Object.entries(loader.nodeTypes).map(([name, { type }]) => [name, type])),
+			credentials: Object.fromEntries(Object.entries(loader.credentialTypes).map(([name, { type }]) => [name, type])),
+		};
+	}
+	return loaded;
+}
+
+function resolveExpression(workflow, node, value, credentials) {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', { $credentials: credentials }, undefined, false);
+}
+
+/** Port of n8n CLI CredentialsHelper.authenticate for the generic and function forms. */
+export function makeCredentialsHelper(credentialTypes, credentialData) {
+	return {
+		getParentTypes: () => [],
+		isCredentialUsableByNode: () => true,
+		async getDecrypted(_additionalData, _nodeCredentials, type) {
+			if (!credentialData[type]) throw new Error(`No test credential of type ${type}`);
+			return structuredClone(credentialData[type]);
+		},
+		async preAuthentication() {
+			return undefined;
+		},
+		async authenticate(credentials, typeName, requestOptions, workflow, node) {
+			const authenticate = credentialTypes[typeName]?.authenticate;
+			if (!authenticate) return requestOptions;
+			if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+			for (const part of ['headers', 'qs', 'body', 'auth']) {
+				const values = authenticate.properties[part];
+				if (!values) continue;
+				requestOptions[part] ??= {};
+				for (const [key, value] of Object.entries(values)) {
+					requestOptions[part][resolveExpression(workflow, node, key, credentials)] = resolveExpression(workflow, node, value, credentials);
+				}
+			}
+			return requestOptions;
+		},
+		getCredentialsProperties: () => [],
+		updateCredentials: async () => {},
+		updateCredentialsOauthTokenData: async () => {},
+	};
+}
+
+function makeWorkflow(nodeType, parameters, credentialType) {
+	const typeName = `CUSTOM.${nodeType.description.name}`;
+	const nodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const node = {
+		id: '00000000-0000-4000-8000-000000000001',
+		name: nodeType.description.defaults.name,
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		// The editor stores every displayed parameter with its default filled in.
+		parameters: NodeHelpers.getNodeParameters(nodeType.description.properties, parameters, true, false, null, nodeType.description),
+		credentials: credentialType ? { [credentialType]: { id: 'cred-1', name: 'Test credential' } } : undefined,
+	};
+	const workflow = new Workflow({ id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: {}, settings: {} });
+	return { workflow, node };
+}
+
+function makeAdditionalData(credentialsHelper) {
+	return {
+		credentialsHelper,
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+	};
+}
+
+/**
+ * Runs one declarative node over `items` and returns its output items; errors propagate as the
+ * NodeApiError/NodeOperationError n8n would show.
+ */
+export async function runNode(nodeType, { parameters, credentials = {}, credentialTypes = {}, items = [{ json: {} }], continueOnFail = false }) {
+	const credentialType = nodeType.description.credentials?.[0]?.name;
+	const { workflow, node } = makeWorkflow(nodeType, parameters, credentialType);
+	if (continueOnFail) node.continueOnFail = true;
+	const additionalData = makeAdditionalData(makeCredentialsHelper(credentialTypes, credentials));
+	const runExecutionData = { resultData: { runData: {} }, executionData: { contextData: {}, nodeExecutionStack: [], waitingExecution: {}, waitingExecutionSource: {} } };
+	const inputData = { main: [items] };
+	const executeData = { node, data: inputData, source: null };
+	const context = new ExecuteContext(workflow, node, additionalData, 'manual', runExecutionData, 0, items, inputData, executeData, []);
+	const output = await new RoutingNode(context, nodeType).runNode();
+	return output?.[0] ?? [];
+}
+
+/** Calls one of the node's listSearch methods the way the editor does. */
+export async function runListSearch(nodeType, method, { parameters = {}, credentials = {}, credentialTypes = {}, filter, paginationToken } = {}) {
+	const credentialType = nodeType.description.credentials?.[0]?.name;
+	const { workflow, node } = makeWorkflow(nodeType, parameters, credentialType);
+	const additionalData = makeAdditionalData(makeCredentialsHelper(credentialTypes, credentials));
+	const context = new LoadOptionsContext(workflow, node, additionalData, '', undefined);
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
+}
+
+/** Sends a credential's `test.request` the way n8n's credential test does (expressions, auth). */
+export async function testCredential(credentialType, typeName, data) {
+	const nodeType = { description: { name: 'credentialTest', defaults: { name: 'Credential Test' }, properties: [], credentials: [{ name: typeName }] } };
+	const { workflow, node } = makeWorkflow(nodeType, {}, typeName);
+	const helper = makeCredentialsHelper({ [typeName]: credentialType }, { [typeName]: data });
+	const request = {};
+	for (const [key, value] of Object.entries(credentialType.test.request)) request[key] = resolveExpression(workflow, node, value, data);
+	const authenticated = await helper.authenticate(data, typeName, { ...request, headers: { ...(request.headers ?? {}) } }, workflow, node);
+	const url = new URL(`${authenticated.baseURL}${authenticated.url}`);
+	for (const [k, v] of Object.entries(authenticated.qs ?? {})) url.searchParams.set(k, String(v));
+	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers });
+	return { ok: response.ok, status: response.status, body: await response.text() };
+}

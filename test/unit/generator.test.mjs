@@ -1,0 +1,52 @@
+// The generated descriptions are current and cover every operation of the spec.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { loadSpec, rawOperations } from '../../scripts/generator/openapi.mjs';
+import { generate } from '../../scripts/generate.mjs';
+import { loadPackage } from '../harness/routing.mjs';
+
+const specFile = new URL('../../../shared/specs/rentengine-openapi.reconstructed.yaml', import.meta.url).pathname;
+
+test('generated files match the spec and the overrides (npm run generate -- --check)', () => {
+	const out = execFileSync(process.execPath, ['scripts/generate.mjs', '--check'], { cwd: new URL('../../', import.meta.url) });
+	assert.match(String(out), /current/);
+});
+
+test('generation is deterministic', () => {
+	const a = generate();
+	const b = generate();
+	assert.deepEqual([...a.entries()], [...b.entries()]);
+});
+
+test('every spec operation is routed by the node (method + path)', async () => {
+	const { nodes } = await loadPackage();
+	const routed = new Set();
+	for (const p of nodes.rentEngine.description.properties) {
+		if (p.name !== 'operation') continue;
+		for (const o of p.options) routed.add(`${o.routing.request.method} ${o.routing.request.url}`);
+	}
+	const spec = rawOperations(loadSpec(specFile));
+	assert.equal(spec.length, 17);
+	for (const op of spec) assert.ok(routed.has(`${op.method} ${op.path}`), `${op.operationId} is not covered`);
+});
+
+test('the README operation table is the generated one', () => {
+	const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+	assert.equal(generate().get('README.md'), readme);
+});
+
+test('every operation follows n8n conventions: action, paginate hook, response check first', async () => {
+	const { nodes } = await loadPackage();
+	const description = nodes.rentEngine.description;
+	assert.equal(description.usableAsTool, true);
+	for (const p of description.properties.filter((x) => x.name === 'operation')) {
+		for (const o of p.options) {
+			assert.ok(o.action && o.action[0] === o.action[0].toUpperCase(), `${o.value} needs an action`);
+			assert.equal(o.routing.send.paginate, true);
+			assert.equal(typeof o.routing.output.postReceive[0], 'function');
+		}
+	}
+});
