@@ -47,8 +47,8 @@ function kindOf(schema) {
 	return { kind: 'string' };
 }
 
-function makeField(cfg, apiName, apiPath, location, schema, required, parentLabel) {
-	const ov = cfg.fields?.[apiName] ?? {};
+function makeField(cfg, apiName, apiPath, location, schema, required, parentLabel, opFields = {}) {
+	const ov = { ...(cfg.fields?.[apiName] ?? {}), ...(opFields[apiName] ?? {}) };
 	const { kind, options, itemType } = kindOf(schema);
 	let displayName = ov.displayName ?? humanize(apiName);
 	if (parentLabel) displayName = `${parentLabel} ${displayName}`;
@@ -72,11 +72,12 @@ function makeField(cfg, apiName, apiPath, location, schema, required, parentLabe
 		required,
 		description,
 		picker: ov.picker,
+		default: ov.default,
 		numeric: schema?.type === 'number' || schema?.type === 'integer',
 	};
 }
 
-function bodyFields(cfg, schema, { prefix = '', required, exclude = [], includeExtensions }) {
+function bodyFields(cfg, schema, { prefix = '', required, exclude = [], includeExtensions, opFields = {} }) {
 	if (!schema) return [];
 	const props = { ...(schema.properties ?? {}) };
 	if (includeExtensions && props[includeExtensions]) {
@@ -89,22 +90,28 @@ function bodyFields(cfg, schema, { prefix = '', required, exclude = [], includeE
 		const isRequired = requiredSet.has(name);
 		if (prop?.type === 'object' && prop.properties && Object.keys(prop.properties).length) {
 			// Flatten one level of nesting (address, prospectData) into separate fields.
-			const label = cfg.fields?.[name]?.displayName ?? humanize(name);
+			const label = opFields[name]?.displayName ?? cfg.fields?.[name]?.displayName ?? humanize(name);
 			const subRequired = new Set(prop.required ?? []);
 			for (const [sub, subProp] of Object.entries(prop.properties)) {
-				fields.push(makeField(cfg, sub, `${prefix}${name}.${sub}`, 'body', subProp, isRequired && subRequired.has(sub), label));
+				fields.push(makeField(cfg, sub, `${prefix}${name}.${sub}`, 'body', subProp, isRequired && subRequired.has(sub), label, opFields));
 			}
 			continue;
 		}
-		fields.push(makeField(cfg, name, `${prefix}${name}`, 'body', prop, isRequired));
+		fields.push(makeField(cfg, name, `${prefix}${name}`, 'body', prop, isRequired, undefined, opFields));
 	}
 	return fields;
 }
 
-function queryFields(cfg, raw, skip) {
+function queryFields(cfg, raw, skip, opFields = {}) {
 	return (raw.parameters ?? [])
 		.filter((p) => (p.in === 'query' || p.in === 'path') && !skip.includes(p.name))
-		.map((p) => makeField(cfg, p.name, p.name, p.in, { ...p.schema, description: p.description ?? p.schema?.description }, Boolean(p.required || p.in === 'path')));
+		.map((p) => makeField(cfg, p.name, p.name, p.in, { ...p.schema, description: p.description ?? p.schema?.description }, Boolean(p.required || p.in === 'path'), undefined, opFields));
+}
+
+function merge(a = {}, b = {}) {
+	const out = { ...a };
+	for (const [k, v] of Object.entries(b)) out[k] = { ...(out[k] ?? {}), ...v };
+	return out;
 }
 
 export function buildModel(cfg, rawOps) {
@@ -131,16 +138,19 @@ export function buildModel(cfg, rawOps) {
 		};
 		const variants = ov.split ?? [ov];
 		for (const v of variants) {
+			// Field overrides: global by API name, then the operation's, then the split variant's.
+			const opFields = { id: { displayName: `${resource.name} ID` }, ...merge(ov.fields, v.fields) };
 			// A body that wraps one record in an array (e.g. {events: [...]}) is described by its record.
 			const [arrayProp] = (ov.bodyItemPath ?? '').split('[');
 			const bodySchema = ov.bodyItemPath ? raw.body?.properties?.[arrayProp]?.items : raw.body;
 			const fields = [
-				...queryFields(cfg, raw, kind === 'list' ? cfg.skipParameters ?? [] : []),
+				...queryFields(cfg, raw, kind === 'list' ? cfg.skipParameters ?? [] : [], opFields),
 				...bodyFields(cfg, bodySchema, {
 					prefix: ov.bodyItemPath ? `${ov.bodyItemPath}.` : '',
 					required: v.required,
 					exclude: v.exclude,
 					includeExtensions: ov.includeExtensions,
+					opFields,
 				}),
 			];
 			add(resource, {

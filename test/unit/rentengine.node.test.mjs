@@ -109,7 +109,7 @@ describe('auth and vendor errors', () => {
 			run({
 				resource: 'unit',
 				operation: 'update',
-				id: 999999,
+				id: byId(999999),
 				updateFields: { bedrooms: 2 },
 			}),
 			(error) => {
@@ -191,7 +191,7 @@ describe('retries', () => {
 
 	test('a truncated body on a POST is reported, not retried', async () => {
 		sim.injectFault({ kind: 'truncate', method: 'POST', path: '/api/public/v1/units', times: 1 });
-		await assert.rejects(run({ resource: 'unit', operation: 'update', id: 1001, updateFields: { bedrooms: 3 } }), (error) => {
+		await assert.rejects(run({ resource: 'unit', operation: 'update', id: byId(1001), updateFields: { bedrooms: 3 } }), (error) => {
 			assert.match(error.message, /incomplete response/);
 			return true;
 		});
@@ -300,7 +300,7 @@ describe('every operation', () => {
 	});
 
 	test('unit: update sends only the id and the changed fields', async () => {
-		const [item] = await run({ resource: 'unit', operation: 'update', id: 1003, updateFields: { targetRentalRate: 2100 } });
+		const [item] = await run({ resource: 'unit', operation: 'update', id: byId(1003), updateFields: { targetRentalRate: 2100 } });
 		assert.deepEqual(lastRequest().body, { id: 1003, target_rental_rate: 2100 });
 		assert.equal(item.json.id, 1003);
 	});
@@ -361,7 +361,7 @@ describe('every operation', () => {
 			eventType: 'Assign to User',
 			additionalFields: {
 				source: 'Phone Call',
-				eventsContextAssignedToUserIds: '6f1c2d3e-0000-4000-8000-000000000001',
+				assignedToUserIds: '6f1c2d3e-0000-4000-8000-000000000001',
 			},
 		});
 		assert.deepEqual(lastRequest().body, {

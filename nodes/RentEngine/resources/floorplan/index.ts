@@ -95,14 +95,14 @@ export const floorplanDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'market_rent' } },
 			},
 			{
-				displayName: 'Max Sqft',
+				displayName: 'Max Square Feet',
 				name: 'maxSqft',
 				type: 'number',
 				default: 0,
 				routing: { send: { type: 'body', property: 'max_sqft' } },
 			},
 			{
-				displayName: 'Min Sqft',
+				displayName: 'Min Square Feet',
 				name: 'minSqft',
 				type: 'number',
 				default: 0,
@@ -163,7 +163,7 @@ export const floorplanDescription: INodeProperties[] = [
 		description: 'Max number of results to return',
 	},
 	{
-		displayName: 'ID',
+		displayName: 'Floorplan ID',
 		name: 'id',
 		required: true,
 		type: 'string',
@@ -225,14 +225,14 @@ export const floorplanDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'market_rent' } },
 			},
 			{
-				displayName: 'Max Sqft',
+				displayName: 'Max Square Feet',
 				name: 'maxSqft',
 				type: 'number',
 				default: 0,
 				routing: { send: { type: 'body', property: 'max_sqft' } },
 			},
 			{
-				displayName: 'Min Sqft',
+				displayName: 'Min Square Feet',
 				name: 'minSqft',
 				type: 'number',
 				default: 0,

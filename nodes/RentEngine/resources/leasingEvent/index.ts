@@ -52,7 +52,8 @@ export const leasingEventDescription: INodeProperties[] = [
 		name: 'eventType',
 		required: true,
 		type: 'string',
-		default: '',
+		default: 'Assign to User',
+		description: 'RentEngine fully supports only Assign to User',
 		routing: { send: { type: 'body', property: 'events[0].event_type' } },
 		displayOptions: { show: { resource: ['leasingEvent'], operation: ['create'] } },
 	},
@@ -65,19 +66,19 @@ export const leasingEventDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['leasingEvent'], operation: ['create'] } },
 		options: [
 			{
-				displayName: 'Context Apply Action In Bulk',
-				name: 'eventsContextApplyActionInBulk',
+				displayName: 'Apply to All With Same Phone',
+				name: 'applyActionInBulk',
 				type: 'boolean',
 				default: false,
-				description: 'Whether apply to all prospects with the same phone number',
+				description: 'Whether to apply the action to every prospect with the same phone number',
 				routing: { send: { type: 'body', property: 'events[0].context.applyActionInBulk' } },
 			},
 			{
-				displayName: 'Context Assigned To User IDs',
-				name: 'eventsContextAssignedToUserIds',
+				displayName: 'Assigned User IDs',
+				name: 'assignedToUserIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list',
+				description: 'Comma-separated RentEngine user IDs (UUIDs) to assign the prospect to',
 				placeholder: 'e.g. a1b2c3,d4e5f6',
 				routing: {
 					send: {

@@ -116,11 +116,12 @@ export const multifamilyPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['multifamilyProperty'], operation: ['create'] } },
 	},
 	{
-		displayName: 'Text Address',
+		displayName: 'Address',
 		name: 'textAddress',
 		required: true,
 		type: 'string',
 		default: '',
+		description: 'Full street address as one line',
 		routing: { send: { type: 'body', property: 'text_address' } },
 		displayOptions: { show: { resource: ['multifamilyProperty'], operation: ['create'] } },
 	},
@@ -198,7 +199,7 @@ export const multifamilyPropertyDescription: INodeProperties[] = [
 		description: 'Max number of results to return',
 	},
 	{
-		displayName: 'ID',
+		displayName: 'Multifamily Property ID',
 		name: 'id',
 		required: true,
 		type: 'string',
@@ -220,6 +221,14 @@ export const multifamilyPropertyDescription: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				routing: { send: { type: 'body', property: 'account_id' } },
+			},
+			{
+				displayName: 'Address',
+				name: 'textAddress',
+				type: 'string',
+				default: '',
+				description: 'Full street address as one line',
+				routing: { send: { type: 'body', property: 'text_address' } },
 			},
 			{
 				displayName: 'Building Count',
@@ -289,13 +298,6 @@ export const multifamilyPropertyDescription: INodeProperties[] = [
 				],
 				default: 'Mid Rise',
 				routing: { send: { type: 'body', property: 'structure_type' } },
-			},
-			{
-				displayName: 'Text Address',
-				name: 'textAddress',
-				type: 'string',
-				default: '',
-				routing: { send: { type: 'body', property: 'text_address' } },
 			},
 			{
 				displayName: 'Unit Count',

@@ -220,7 +220,7 @@ export const unitDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'furnished' } },
 			},
 			{
-				displayName: 'Num Parking Spots',
+				displayName: 'Parking Spots',
 				name: 'numParkingSpots',
 				type: 'number',
 				default: 0,
@@ -247,7 +247,7 @@ export const unitDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'showing_method' } },
 			},
 			{
-				displayName: 'Sqft',
+				displayName: 'Square Feet',
 				name: 'sqft',
 				type: 'number',
 				default: 0,
@@ -377,12 +377,32 @@ export const unitDescription: INodeProperties[] = [
 		description: 'Whether to return a simplified version of the response instead of the raw data',
 	},
 	{
-		displayName: 'ID',
+		displayName: 'Unit',
 		name: 'id',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
 		required: true,
-		type: 'number',
-		default: 0,
-		routing: { send: { type: 'body', property: 'id' } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchUnits', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1001',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'A unit ID is a whole number' },
+					},
+				],
+			},
+		],
+		routing: { send: { type: 'body', property: 'id', value: '={{ Number($value) }}' } },
 		displayOptions: { show: { resource: ['unit'], operation: ['update'] } },
 	},
 	{
@@ -476,7 +496,7 @@ export const unitDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'furnished' } },
 			},
 			{
-				displayName: 'Num Parking Spots',
+				displayName: 'Parking Spots',
 				name: 'numParkingSpots',
 				type: 'number',
 				default: 0,
@@ -520,7 +540,7 @@ export const unitDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'showing_method' } },
 			},
 			{
-				displayName: 'Sqft',
+				displayName: 'Square Feet',
 				name: 'sqft',
 				type: 'number',
 				default: 0,
