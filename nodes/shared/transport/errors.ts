@@ -104,11 +104,14 @@ export function networkError(node: INode, profile: VendorProfile, error: unknown
 	const code =
 		cause?.code ?? (error as { code?: string })?.code ?? (/socket hang up/i.test(String((error as Error)?.message)) ? 'ECONNRESET' : undefined);
 	const what = (code && NETWORK_MESSAGES[code]) ?? 'the request failed before a response arrived';
-	const apiError = new NodeApiError(node, { message: what, code: code ?? 'NETWORK' } as JsonObject, {
-		message: `Could not reach ${profile.name}: ${what}${code ? ` (${code})` : ''}`,
+	const message = `Could not reach ${profile.name}: ${what}${code ? ` (${code})` : ''}`;
+	const apiError = new NodeApiError(node, { message: what } as JsonObject, {
+		message,
 		description: `Check the environment / base URL in the ${profile.name} credential and that the service is reachable from n8n.`,
 		httpCode: 'none',
 	});
+	// NodeApiError swaps messages that mention well-known codes for generic text; keep ours.
+	apiError.message = message;
 	return attach(apiError, {
 		transport: true,
 		transient: isTransientNetworkCode(code),

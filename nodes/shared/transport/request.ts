@@ -42,13 +42,16 @@ export function checkResponse(node: INode, profile: VendorProfile, response: Htt
 	return body;
 }
 
-/** Errors from n8n's HTTP helper that are not ours are network failures: rebuild them safely. */
+/**
+ * n8n's HTTP helper wraps socket-level failures in a NodeApiError whose cause is the raw HTTP
+ * client error (request config and auth headers included): rebuild those as clean network
+ * errors. Everything else (our own errors, n8n's) passes through unchanged.
+ */
 export function normalizeTransportError(node: INode, profile: VendorProfile, error: unknown): unknown {
 	if (transportContext(error) || error instanceof NodeOperationError) return error;
-	if (error instanceof NodeApiError || (error as { cause?: unknown })?.cause !== undefined) {
-		return networkError(node, profile, error);
-	}
-	return error;
+	const cause = (error as { cause?: { code?: unknown; isAxiosError?: unknown; request?: unknown } })?.cause;
+	const isNetwork = Boolean(cause && (cause.code || cause.isAxiosError || cause.request));
+	return isNetwork ? networkError(node, profile, error) : error;
 }
 
 /** The retry rule shared by declarative and programmatic requests. */
