@@ -1,6 +1,5 @@
 /** RentEngine's instances of the shared routing hooks, referenced by the generated descriptions. */
 import {
-	emptyAsSuccess,
 	expectOne,
 	listItems,
 	pagedRequest,
@@ -16,4 +15,4 @@ export const list = listItems(rentEngineProfile);
 export const paged = pagedRequest(rentEngineProfile);
 export const single = singleRequest(rentEngineProfile);
 export const one = expectOne;
-export { emptyAsSuccess, simplifyOutput as simplify, unwrapProperty as unwrap };
+export { simplifyOutput as simplify, unwrapProperty as unwrap };

@@ -79,17 +79,6 @@ export function simplifyOutput(fields: string[]): PostReceiveFn {
 	};
 }
 
-/** Replaces an empty success body with `{ success: true }` so the item carries something. */
-export function emptyAsSuccess(): PostReceiveFn {
-	return async function (this: IExecuteSingleFunctions, items) {
-		return items.map((item) =>
-			item.json === undefined || item.json === null || (typeof item.json === 'object' && !Object.keys(item.json).length)
-				? { json: { success: true } }
-				: item,
-		);
-	};
-}
-
 /** Sends one routed request, retrying 429/503 (and, for idempotent methods, resets and cut bodies). */
 async function sendWithRetry(
 	this: IExecutePaginationFunctions,
