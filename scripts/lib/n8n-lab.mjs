@@ -32,17 +32,20 @@ export const API_KEY_SCOPES = [
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs a command, resolving { code, stdout, stderr } (never rejects on a non-zero exit). */
-function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, inheritStderr = false, maxBuffer = 512 * 1024 * 1024 } = {}) {
+/**
+ * Runs a command, resolving { code, stdout, stderr } (never rejects on a non-zero exit).
+ * `stdoutFile`: send stdout to that file instead of a pipe. Node writes to files synchronously, so a child that
+ * calls process.exit() right after printing a large string (as `n8n execute` does) cannot lose its tail, which
+ * happens with a pipe.
+ */
+function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, inheritStderr = false, stdoutFile } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', inheritStderr ? 'inherit' : 'pipe'] });
+		const outFd = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'pipe';
+		const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', outFd, inheritStderr ? 'inherit' : 'pipe'] });
+		if (stdoutFile) fs.closeSync(outFd);
 		const out = [];
 		const err = [];
-		let size = 0;
-		child.stdout.on('data', (c) => {
-			size += c.length;
-			if (size <= maxBuffer) out.push(c);
-		});
+		child.stdout?.on('data', (c) => out.push(c));
 		child.stderr?.on('data', (c) => err.push(c));
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		child.on('error', (e) => {
@@ -51,7 +54,8 @@ function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, inheritStderr = fal
 		});
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
-			resolve({ code: code ?? (signal ? 128 : 1), signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+			const stdout = stdoutFile ? fs.readFileSync(stdoutFile, 'utf8') : Buffer.concat(out).toString('utf8');
+			resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr: Buffer.concat(err).toString('utf8') });
 		});
 	});
 }
@@ -93,20 +97,24 @@ export async function installPackage(userFolder) {
 		throw new Error('dist/ is missing: run `npm run build` first');
 	}
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pm-pack-'));
-	const pack = await run('npm', ['pack', '--pack-destination', packDir, '--json', '--loglevel=error'], { cwd: REPO_ROOT });
-	if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
-	const filename = JSON.parse(pack.stdout)[0].filename;
-	const tgz = path.join(packDir, path.basename(filename));
 	const nodesDir = path.join(userFolder, '.n8n/nodes');
-	fs.mkdirSync(nodesDir, { recursive: true });
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
-	const inst = await run(
-		'npm',
-		['install', '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz],
-		{ cwd: nodesDir },
-	);
-	if (inst.code !== 0) throw new Error(`npm install of ${tgz} failed:\n${inst.stderr}`);
-	fs.rmSync(packDir, { recursive: true, force: true });
+	try {
+		const pack = await run('npm', ['pack', '--pack-destination', packDir, '--json', '--loglevel=error'], { cwd: REPO_ROOT });
+		if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
+		const tgz = path.join(packDir, path.basename(JSON.parse(pack.stdout)[0].filename));
+		fs.mkdirSync(nodesDir, { recursive: true });
+		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+		// a reused folder (the demo) must get the current build even though the version did not change
+		fs.rmSync(path.join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
+		const inst = await run(
+			'npm',
+			['install', '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz],
+			{ cwd: nodesDir },
+		);
+		if (inst.code !== 0) throw new Error(`npm install of ${tgz} failed:\n${inst.stderr}`);
+	} finally {
+		fs.rmSync(packDir, { recursive: true, force: true });
+	}
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	return { packageDir, nodesDir, ms: Date.now() - started };
 }
@@ -256,26 +264,28 @@ export async function startN8n({ userFolder, port, brokerPort, extraEnv = {}, re
 }
 
 /**
- * Parses the JSON that `n8n execute --rawOutput` prints (pretty-printed, after some log lines and possibly
- * followed by more): starts at the first line beginning with '{' and ends at the first '}' line that parses.
+ * Parses the JSON that `n8n execute --rawOutput` prints: pretty-printed, after some log lines (and possibly followed
+ * by more). Tries each line that starts with '{' as the start (a lone '{' first) and each later line that is exactly
+ * '}' as the end (the last one first); returns the first slice that parses, or undefined.
  */
 export function parseCliJson(stdout) {
 	const lines = stdout.split('\n');
-	const start = lines.findIndex((l) => l.startsWith('{'));
-	if (start < 0) return undefined;
-	if (lines[start].trim().endsWith('}')) {
+	const starts = lines.map((l, i) => (l.startsWith('{') ? i : -1)).filter((i) => i >= 0);
+	starts.sort((x, y) => Number(lines[y].trimEnd() === '{') - Number(lines[x].trimEnd() === '{') || x - y);
+	const ends = lines.map((l, i) => (l.trimEnd() === '}' ? i : -1)).filter((i) => i >= 0);
+	for (const start of starts) {
 		try {
-			return JSON.parse(lines[start]);
+			return JSON.parse(lines[start]); // one-line JSON
 		} catch {
 			/* multi-line */
 		}
-	}
-	for (let end = start + 1; end < lines.length; end++) {
-		if (lines[end] !== '}') continue;
-		try {
-			return JSON.parse(lines.slice(start, end + 1).join('\n'));
-		} catch {
-			/* keep looking */
+		for (const end of [...ends].reverse()) {
+			if (end <= start) break;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				/* keep looking */
+			}
 		}
 	}
 	return undefined;
@@ -290,11 +300,18 @@ export async function cli(userFolder, args, { allowFailure = false, extraEnv = {
 	const { nodeBinDir, node24, n8nBin } = await lab();
 	const brokerPort = await freePort();
 	const started = Date.now();
-	const res = await run(node24, [n8nBin, ...args], {
-		cwd: userFolder,
-		env: n8nEnv({ nodeBinDir, userFolder, brokerPort, extra: extraEnv }),
-		timeoutMs,
-	});
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cli-'));
+	let res;
+	try {
+		res = await run(node24, [n8nBin, ...args], {
+			cwd: userFolder,
+			env: n8nEnv({ nodeBinDir, userFolder, brokerPort, extra: extraEnv }),
+			timeoutMs,
+			stdoutFile: path.join(tmp, 'stdout'),
+		});
+	} finally {
+		fs.rmSync(tmp, { recursive: true, force: true });
+	}
 	const result = { ...res, json: parseCliJson(res.stdout), ms: Date.now() - started };
 	if (res.code !== 0 && !allowFailure) {
 		const tail = (s) => s.split('\n').slice(-40).join('\n');

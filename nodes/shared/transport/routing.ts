@@ -1,10 +1,11 @@
 /**
  * Glue between the shared transport and n8n's declarative RoutingNode.
  *
- * Every generated operation routes with `send.paginate: true`, so RoutingNode hands each request to
- * one of the two pagination functions below instead of sending it itself; that is the one hook the
- * declarative engine offers for retrying. Requests are sent with `ignoreHttpStatusErrors`, so vendor
- * errors reach `responseCheck` with their status, headers and body intact.
+ * Every generated operation routes with `send.paginate: true`, so RoutingNode hands the request
+ * it built (URL, query, body from the node's parameters) to one of the two pagination functions
+ * below instead of sending it itself; that is the one hook the declarative engine offers for
+ * retrying and paging. Requests are sent with `ignoreHttpStatusErrors`, so vendor errors reach
+ * `responseCheck` with their status, headers and body intact.
  */
 import {
 	NodeApiError,
@@ -13,6 +14,8 @@ import {
 	type IDataObject,
 	type IExecutePaginationFunctions,
 	type IExecuteSingleFunctions,
+	type ICredentialsDecrypted,
+	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
 	type INodeExecutionData,
 	type JsonObject,
@@ -79,17 +82,58 @@ export function simplifyOutput(fields: string[]): PostReceiveFn {
 	};
 }
 
+/**
+ * One routed request with the credential resolved once per item. RoutingNode's own
+ * makeRoutingRequest lets n8n re-read the credential for every request (a database read, a policy
+ * check and a decryption in n8n's server), which is most of the cost of a page; here the decrypted
+ * credential is handed to n8n's auth helper, which applies the credential's `authenticate` as usual.
+ * The operation's postReceive steps then run exactly as RoutingNode runs them.
+ */
+async function routedRequest(
+	this: IExecutePaginationFunctions,
+	profile: VendorProfile,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+	credentialsDecrypted: ICredentialsDecrypted,
+): Promise<INodeExecutionData[]> {
+	const response = (await this.helpers.httpRequestWithAuthentication.call(
+		this,
+		profile.credentialType,
+		// RoutingNode has resolved every expression in these options by now, as it assumes itself.
+		{ ...requestData.options, returnFullResponse: true, ignoreHttpStatusErrors: true } as IHttpRequestOptions,
+		{ credentialsDecrypted },
+	)) as IN8nHttpFullResponse;
+	if (!requestData.postReceive.length) {
+		const body = response.body as IDataObject | IDataObject[];
+		return Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }];
+	}
+	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
+	for (const step of requestData.postReceive) {
+		for (const action of step.actions) {
+			if (typeof action !== 'function') {
+				throw new NodeOperationError(this.getNode(), 'Only function postReceive steps are supported by the shared transport');
+			}
+			items = await action.call(this, items, response);
+		}
+	}
+	return items;
+}
+
+async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ICredentialsDecrypted> {
+	const data = await this.getCredentials(profile.credentialType);
+	return { id: 'resolved', name: profile.credentialType, type: profile.credentialType, data };
+}
+
 /** Sends one routed request, retrying 429/503 (and, for idempotent methods, resets and cut bodies). */
 async function sendWithRetry(
 	this: IExecutePaginationFunctions,
 	profile: VendorProfile,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
+	credentials: ICredentialsDecrypted,
 ): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
-	requestData.options.ignoreHttpStatusErrors = true;
 	return await withRetry(node, async () => {
 		try {
-			return await this.makeRoutingRequest(requestData);
+			return await routedRequest.call(this, profile, requestData, credentials);
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
 		}
@@ -99,7 +143,7 @@ async function sendWithRetry(
 /** Node-level pagination hook: a single request with retries (operations that do not list). */
 export function singleRequest(profile: VendorProfile): PaginationFn {
 	return async function (this: IExecutePaginationFunctions, requestData) {
-		return await sendWithRetry.call(this, profile, requestData);
+		return await sendWithRetry.call(this, profile, requestData, await resolveCredentials.call(this, profile));
 	};
 }
 
@@ -119,6 +163,7 @@ export function pagedRequest(profile: VendorProfile): PaginationFn {
 		const pageSize = Math.min(paging.maxPageSize, limit);
 		const qs = (requestData.options.qs = { ...(requestData.options.qs ?? {}) });
 		const results: INodeExecutionData[] = [];
+		const credentials = await resolveCredentials.call(this, profile);
 		for (let page = 0; results.length < limit; page++) {
 			if (paging.style === 'pageNumber') {
 				qs[paging.pageParameter] = paging.firstPage + page;
@@ -127,7 +172,7 @@ export function pagedRequest(profile: VendorProfile): PaginationFn {
 				qs[paging.offsetParameter] = page * pageSize;
 				qs[paging.limitParameter] = pageSize;
 			}
-			const items = await sendWithRetry.call(this, profile, requestData);
+			const items = await sendWithRetry.call(this, profile, requestData, credentials);
 			results.push(...items);
 			if (items.length < pageSize) break;
 		}
