@@ -3,7 +3,8 @@
 //
 // The tests run in order and share one n8n user folder:
 //   1. setup: n8n install (cached), simulator, fresh user folder, `npm pack` + install into ~/.n8n/nodes, imports
-//   2. CLI `execute --id` of Get Many (Return All) before the server starts (the CLI needs its own broker port)
+//   2. CLI `execute --id` of Get Many (Return All) before the server starts (the CLI needs its own broker port),
+//      then the same under injected 429 bursts and storms
 //   3. server start, owner + API key, node types listed
 //   4. credential test through the editor endpoint (good token / wrong token)
 //   5. trigger: simulator webhook -> execution; wrong/missing token -> 401, malformed body -> 400, no executions
@@ -118,6 +119,34 @@ step('CLI execute: Get Many (Return All) pages through all 250 units in 3 reques
 		[200, 200, 200],
 	);
 	assert.ok(gets.every((r) => r.headers.authorization === '<redacted>'), 'an Authorization header was sent');
+});
+
+step('CLI execute under faults: a 429 burst is retried inside n8n, a 429 storm fails with a clear error', ['ready'], async () => {
+	// A burst: two 429s (Retry-After: 0) on the first page, then the vendor answers.
+	state.sim.clearRequests();
+	state.sim.injectFault({ kind: '429', path: '/api/public/v1/units', times: 2, retryAfter: 0 });
+	const burst = await timed('cliExecuteBurst', () => lab.cli(state.userFolder, ['execute', `--id=${GET_ALL.id}`, '--rawOutput']));
+	assert.equal(burst.json?.status, 'success');
+	assert.equal(lab.nodeItems(burst.json.data.resultData.runData, GET_ALL_NODE).length, UNITS, 'complete result after retries');
+	assert.deepEqual(
+		state.sim.requests.map((r) => r.status),
+		[429, 429, 200, 200, 200],
+	);
+
+	// A storm: every request is rate-limited. The node gives up after its retry budget with the vendor's message.
+	state.sim.clearRequests();
+	state.sim.injectFault({ kind: '429', path: '/api/public/v1/units', times: 1000, retryAfter: 0 });
+	const storm = await timed('cliExecuteStorm', () =>
+		lab.cli(state.userFolder, ['execute', `--id=${GET_ALL.id}`, '--rawOutput'], { allowFailure: true }),
+	);
+	state.sim.clearFaults();
+	const output = `${storm.stdout}\n${storm.stderr}`;
+	assert.notEqual(storm.code, 0, 'the execution failed');
+	assert.match(output, /RentEngine rejected the request \[429\]/);
+	assert.ok(!output.includes(API_TOKEN), 'the token is not in the error output');
+	assert.equal(state.sim.requests.length, 6, 'one try + 5 retries, then stop');
+	const runData = storm.json?.data?.resultData?.runData;
+	assert.equal(runData ? lab.nodeItems(runData, GET_ALL_NODE).length : 0, 0, 'no partial output');
 });
 
 step('server starts with the package loaded; owner, API key, node types listed', ['ready'], async () => {
