@@ -84,6 +84,9 @@ function readBody(req) {
 }
 
 /** Normalises a fault from the JS API or /__control/faults; throws on a shape we would silently ignore. */
+/** Empties a log in place (other holders keep the same array) and says how many entries it had. */
+const drain = (list) => list.splice(0).length;
+
 function normalizeFault(input, nextId) {
 	if (!input || typeof input !== 'object') throw new Error('fault must be an object');
 	const kind = String(input.kind ?? '');
@@ -398,11 +401,7 @@ export function createSimulator(def) {
 		get requests() {
 			return requests;
 		},
-		clearRequests() {
-			const n = requests.length;
-			requests.length = 0;
-			return n;
-		},
+		clearRequests: () => drain(requests),
 		get faults() {
 			return faults;
 		},
@@ -411,30 +410,18 @@ export function createSimulator(def) {
 			faults.push(...list);
 			return list;
 		},
-		clearFaults() {
-			const n = faults.length;
-			faults.length = 0;
-			return n;
-		},
+		clearFaults: () => drain(faults),
 		subscribe,
 		get subscribers() {
 			return subscribers;
 		},
-		unsubscribeAll() {
-			const n = subscribers.length;
-			subscribers.length = 0;
-			return n;
-		},
+		unsubscribeAll: () => drain(subscribers),
 		emit,
 		flushWebhooks,
 		get deliveries() {
 			return deliveries;
 		},
-		clearDeliveries() {
-			const n = deliveries.length;
-			deliveries.length = 0;
-			return n;
-		},
+		clearDeliveries: () => drain(deliveries),
 		/** Back to the just-started state: original seed, no faults, empty logs, no webhook subscribers. */
 		async reset() {
 			sim.clearFaults();
