@@ -19,6 +19,9 @@
 // is the parsed JSON (or the raw text for non-JSON content types, null when empty). Handlers return
 // { status, body, headers? } or throw `new HttpError(status, body)` (see `sim.fail`).
 //
+// Faults (sim.injectFault or POST /__control/faults): { kind: '429'|'503'|any 4xx/5xx|'reset'|'slow'|'truncate',
+// method?, path? (prefix), times? (default 1), skip? (matching requests let through first), retryAfter?, delayMs? }.
+//
 // Everything is bound to 127.0.0.1: the simulators are test infrastructure and must never be reachable from outside.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -83,10 +86,10 @@ function readBody(req) {
 	});
 }
 
-/** Normalises a fault from the JS API or /__control/faults; throws on a shape we would silently ignore. */
 /** Empties a log in place (other holders keep the same array) and says how many entries it had. */
 const drain = (list) => list.splice(0).length;
 
+/** Normalises a fault from the JS API or /__control/faults; throws on a shape we would silently ignore. */
 function normalizeFault(input, nextId) {
 	if (!input || typeof input !== 'object') throw new Error('fault must be an object');
 	const kind = String(input.kind ?? '');
@@ -95,7 +98,9 @@ function normalizeFault(input, nextId) {
 	}
 	const times = input.times === undefined ? 1 : Number(input.times);
 	if (!Number.isInteger(times) || times < 1) throw new Error('fault.times must be a positive integer');
-	const fault = { id: nextId, kind, times };
+	const skip = input.skip === undefined ? 0 : Number(input.skip);
+	if (!Number.isInteger(skip) || skip < 0) throw new Error('fault.skip must be a non-negative integer');
+	const fault = { id: nextId, kind, times, skip };
 	if (input.method) fault.method = String(input.method).toUpperCase();
 	if (input.path) fault.path = String(input.path);
 	if (kind === '429') fault.retryAfter = Number(input.retryAfter ?? 1);
@@ -155,6 +160,10 @@ export function createSimulator(def) {
 		const i = faults.findIndex((f) => (!f.method || f.method === method) && (!f.path || matches(f.path)));
 		if (i < 0) return null;
 		const fault = faults[i];
+		if (fault.skip > 0) {
+			fault.skip--; // let this matching request through untouched ("fail the second page")
+			return null;
+		}
 		if (--fault.times <= 0) faults.splice(i, 1);
 		return fault;
 	}
