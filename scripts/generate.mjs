@@ -9,23 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { indexFile, operationsTable, resourceFile } from './generator/emit.mjs';
 import { buildModel } from './generator/model.mjs';
 import { loadSpec, rawOperations } from './generator/openapi.mjs';
+import { specPath } from './lib/specs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VENDORS = ['rentengine'];
 
-/** Resolves the shared/specs folder: beside the repo (CI, developers) or SPECS_DIR. */
-function specPath(cfg) {
-	const candidates = [process.env.SPECS_DIR && join(process.env.SPECS_DIR, cfg.spec.split('/').pop()), resolve(root, '..', cfg.spec.replace(/^\.\.\//, ''))];
-	const found = candidates.filter(Boolean).find((p) => existsSync(p));
-	if (!found) throw new Error(`Spec ${cfg.spec} not found (looked in ${candidates.filter(Boolean).join(', ')})`);
-	return found;
-}
 
 export function generate() {
 	const files = new Map();
 	for (const id of VENDORS) {
 		const cfg = { id, ...JSON.parse(readFileSync(join(root, 'scripts/generator', `${id}.json`), 'utf8')) };
-		const model = buildModel(cfg, rawOperations(loadSpec(specPath(cfg))));
+		const model = buildModel(cfg, rawOperations(loadSpec(specPath(cfg.spec))));
 		for (const entry of model) files.set(join(cfg.out, entry.resource.value, 'index.ts'), resourceFile(cfg, entry));
 		files.set(join(cfg.out, 'index.ts'), indexFile(cfg, model));
 		const readme = join(root, 'README.md');

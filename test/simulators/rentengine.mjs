@@ -1,6 +1,6 @@
 // Local simulator of the RentEngine Public API v1.1.1 (https://app.rentengine.io/api/public/v1), built on base.mjs.
 //
-// Source of truth: shared/specs/rentengine-openapi.reconstructed.yaml (loaded at startup; parameters, enums and
+// Source of truth: specs/rentengine-openapi.reconstructed.yaml (loaded at startup; parameters, enums and
 // request schemas are validated against it directly) and shared/guides/rentengine-entrata.md §1.
 //
 // Vendor behaviour reproduced: `Authorization: Bearer <token>` on every route (401 `{error, details: []}`);
@@ -32,11 +32,8 @@
 // - Availability windows cover the next 7 days (UTC dates from today), 14:00-23:00Z each day, with three one-hour
 //   preferred windows whose day/hour depend only on (seed, unitId); timezone America/Chicago.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { loadSpec, resolver } from '../../scripts/generator/openapi.mjs';
+import { specPath } from '../../scripts/lib/specs.mjs';
 import { createSimulator } from './base.mjs';
 import { validate, validateQuery } from './schema.mjs';
 
@@ -48,16 +45,7 @@ const SEED_EPOCH = Date.UTC(2024, 0, 1); // seeded timestamps are fixed so the s
 
 // ---- spec ------------------------------------------------------------------------------------------------------
 
-/** shared/specs sits beside the repo (as for scripts/generate.mjs); SPECS_DIR overrides. */
-function specFile() {
-	const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-	const candidates = [process.env.SPECS_DIR && join(process.env.SPECS_DIR, SPEC_NAME), resolve(root, '..', 'shared/specs', SPEC_NAME)].filter(Boolean);
-	const found = candidates.find((p) => existsSync(p));
-	if (!found) throw new Error(`RentEngine spec not found (looked in ${candidates.join(', ')}); set SPECS_DIR`);
-	return found;
-}
-
-const spec = loadSpec(specFile());
+const spec = loadSpec(specPath(SPEC_NAME));
 const deref = resolver(spec); // returns fresh copies, so the tweaks below never touch `spec`
 const schemas = deref(spec.components.schemas);
 const queryParams = (path) => deref(spec.paths[path].get.parameters ?? []);

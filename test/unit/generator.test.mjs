@@ -6,9 +6,10 @@ import { test } from 'node:test';
 
 import { loadSpec, rawOperations } from '../../scripts/generator/openapi.mjs';
 import { generate } from '../../scripts/generate.mjs';
+import { specPath } from '../../scripts/lib/specs.mjs';
 import { loadPackage } from '../harness/routing.mjs';
 
-const specFile = new URL('../../../shared/specs/rentengine-openapi.reconstructed.yaml', import.meta.url).pathname;
+const specFile = specPath('rentengine-openapi.reconstructed.yaml');
 
 test('generated files match the spec and the overrides (npm run generate -- --check)', () => {
 	const out = execFileSync(process.execPath, ['scripts/generate.mjs', '--check'], { cwd: new URL('../../', import.meta.url) });
