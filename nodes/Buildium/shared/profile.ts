@@ -1,0 +1,36 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { VendorErrorInfo, VendorProfile } from '../../shared/transport';
+
+interface ApiError {
+	Key?: string | null;
+	Value?: string | null;
+}
+
+/**
+ * Buildium: two client headers, limit/offset ≤ 1000 (X-Total-Count on paged GETs), errors as
+ * `ApiErrorResponse {UserMessage, ErrorCode, Errors: [{Key, Value}]}`, 10 requests per second per key.
+ */
+export const buildiumProfile: VendorProfile = {
+	name: 'Buildium',
+	credentialType: 'buildiumApi',
+	paging: { style: 'offset', offsetParameter: 'offset', limitParameter: 'limit', maxPageSize: 1000 },
+	extractError(body, statusCode): VendorErrorInfo | undefined {
+		if (statusCode < 400) return undefined;
+		const error = (body ?? {}) as IDataObject;
+		const errors = Array.isArray(error.Errors) ? (error.Errors as ApiError[]) : [];
+		const details = errors.map((e) => [e.Key, e.Value].filter(Boolean).join(': ')).filter(Boolean);
+		const message = typeof error.UserMessage === 'string' && error.UserMessage ? error.UserMessage : `HTTP ${statusCode}`;
+		return {
+			// The failing fields belong in the message itself: it is what n8n shows first.
+			message: details.length ? `${message} (${details.join('; ')})` : message,
+			code: typeof error.ErrorCode === 'string' ? error.ErrorCode : undefined,
+			details,
+		};
+	},
+	extractItems(body) {
+		return Array.isArray(body) ? (body as IDataObject[]) : undefined;
+	},
+	// Buildium sends no rate-limit headers; its docs say retry a 429 after ~200 ms, with exponential backoff.
+	retry: { baseDelayMs: 200 },
+};
