@@ -195,19 +195,32 @@ export function logTail(file, lines = 60) {
 /**
  * Starts `n8n start` for `userFolder` on 127.0.0.1:`port`, logging to `<userFolder>/n8n.log`, and waits for
  * /healthz/readiness (120 s). Returns { baseUrl, port, logFile, readyMs, logTail(), stop() }.
+ * Queue mode: `command` 'worker' (readiness on its QUEUE_HEALTH_CHECK_PORT, which `port` then is) or 'webhook',
+ * with `args` such as `--concurrency=5` and a `logName` so several processes can share one user folder.
  */
-export async function startN8n({ userFolder, port, brokerPort, extraEnv = {}, readyTimeoutMs = 120_000 }) {
+export async function startN8n({
+	userFolder,
+	port,
+	brokerPort,
+	extraEnv = {},
+	readyTimeoutMs = 120_000,
+	command = 'start',
+	args = [],
+	logName = 'n8n.log',
+}) {
 	const { nodeBinDir, node24, n8nBin } = await lab();
 	port ??= await freePort();
 	brokerPort ??= await freePort();
 	fs.mkdirSync(userFolder, { recursive: true });
-	const logFile = path.join(userFolder, 'n8n.log');
+	const logFile = path.join(userFolder, logName);
 	const fd = fs.openSync(logFile, 'a');
 	const started = Date.now();
+	const env = n8nEnv({ nodeBinDir, userFolder, port, brokerPort, extra: extraEnv });
+	if (command === 'worker') Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) });
 	// detached: its own process group, so stop() can also reach the task-runner child.
-	const child = spawn(node24, [n8nBin, 'start'], {
+	const child = spawn(node24, [n8nBin, command, ...args], {
 		cwd: userFolder,
-		env: n8nEnv({ nodeBinDir, userFolder, port, brokerPort, extra: extraEnv }),
+		env,
 		stdio: ['ignore', fd, fd],
 		detached: true,
 	});
@@ -234,6 +247,12 @@ export async function startN8n({ userFolder, port, brokerPort, extraEnv = {}, re
 		readyMs: null,
 		logTail: (n) => logTail(logFile, n),
 		exited: () => exited,
+		/** SIGKILL the whole process group at once: a crash, not a shutdown. */
+		async kill() {
+			killGroup('SIGKILL');
+			await exitPromise;
+			process.off('exit', onExit);
+		},
 		async stop() {
 			if (!exited) {
 				killGroup('SIGTERM');
@@ -255,8 +274,8 @@ export async function startN8n({ userFolder, port, brokerPort, extraEnv = {}, re
 		}
 		try {
 			const r = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-			// n8n 1.x reports ready before its REST routes are mounted: wait for those too.
-			if (r.ok && (await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) })).ok) {
+			// n8n 1.x reports ready before its REST routes are mounted: wait for those too (main instance only).
+			if (r.ok && (command !== 'start' || (await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) })).ok)) {
 				handle.readyMs = Date.now() - started;
 				return handle;
 			}
@@ -327,11 +346,11 @@ export async function cli(userFolder, args, { allowFailure = false, extraEnv = {
 }
 
 /** Writes `data` as JSON to a temp file and runs `n8n import:<kind> --input=<file>`. */
-export async function importJson(userFolder, kind, data) {
+export async function importJson(userFolder, kind, data, options = {}) {
 	const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `n8n-import-${kind}-`)), `${kind}.json`);
 	fs.writeFileSync(file, JSON.stringify(data, null, 2));
 	try {
-		return await cli(userFolder, [`import:${kind}`, `--input=${file}`]);
+		return await cli(userFolder, [`import:${kind}`, `--input=${file}`], options);
 	} finally {
 		fs.rmSync(path.dirname(file), { recursive: true, force: true });
 	}
