@@ -91,6 +91,16 @@ async function lab() {
 	return labCache;
 }
 
+/** `npm pack` of the BUILT package into `destDir`; returns the tarball's path. */
+export async function packPackage(destDir) {
+	if (!fs.existsSync(path.join(REPO_ROOT, 'dist/nodes/RentEngine/RentEngine.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` first');
+	}
+	const pack = await run('npm', ['pack', '--pack-destination', destDir, '--json', '--loglevel=error'], { cwd: REPO_ROOT });
+	if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
+	return path.join(destDir, path.basename(JSON.parse(pack.stdout)[0].filename));
+}
+
 /**
  * Installs the BUILT package into `<userFolder>/.n8n/nodes` the way n8n installs a community package:
  * `npm pack` of the repo, then `npm install <tgz>` in the nodes folder (runtime deps such as luxon come along).
@@ -103,9 +113,7 @@ export async function installPackage(userFolder) {
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pm-pack-'));
 	const nodesDir = path.join(userFolder, '.n8n/nodes');
 	try {
-		const pack = await run('npm', ['pack', '--pack-destination', packDir, '--json', '--loglevel=error'], { cwd: REPO_ROOT });
-		if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
-		const tgz = path.join(packDir, path.basename(JSON.parse(pack.stdout)[0].filename));
+		const tgz = await packPackage(packDir);
 		fs.mkdirSync(nodesDir, { recursive: true });
 		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
 		// a reused folder (the demo) must get the current build even though the version did not change
