@@ -35,11 +35,6 @@ export default [
 		...communityNodes.configs.recommended,
 		...base,
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
-		rules: {
-			...communityNodes.configs.recommended.rules,
-			// Accepted exception (shared/guides/n8n-conventions.md §6.0): the package targets self-hosted
-			// n8n and ships `luxon` / `fast-xml-parser` as runtime dependencies.
-			'@n8n/community-nodes/no-runtime-dependencies': 'off',
-		},
+		rules: { ...communityNodes.configs.recommended.rules },
 	},
 ];

@@ -74,8 +74,10 @@ step('setup: n8n installed, package packed and installed, credential and workflo
 	const installed = await timed('installPackage', () => lab.installPackage(state.userFolder));
 	const pkg = JSON.parse(fs.readFileSync(path.join(installed.packageDir, 'package.json'), 'utf8'));
 	assert.equal(pkg.name, lab.PACKAGE_NAME);
-	// runtime dependencies come from the tarball's install, as for a user's n8n
-	assert.ok(fs.existsSync(path.join(installed.nodesDir, 'node_modules/luxon/package.json')), 'luxon installed next to the package');
+	// no runtime dependencies: luxon (and fast-xml-parser) travel bundled in dist/vendor
+	assert.equal(pkg.dependencies, undefined);
+	assert.ok(!fs.existsSync(path.join(installed.nodesDir, 'node_modules/luxon')), 'nothing but the package is installed');
+	assert.ok(fs.existsSync(path.join(installed.packageDir, 'dist/vendor/luxon.js')), 'luxon is bundled');
 	assert.ok(!fs.existsSync(path.join(installed.nodesDir, 'node_modules/n8n-workflow')), 'peer n8n-workflow not installed (n8n provides it)');
 
 	await timed('importCredential', () =>
