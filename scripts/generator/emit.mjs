@@ -54,6 +54,7 @@ function sendValue(field) {
 }
 
 function routingFor(field, op) {
+	if (field.in === 'client') return undefined;
 	if (field.in === 'path') {
 		const url = op.path.replace(/\{([^}]+)\}/g, (m, p) => (p === field.apiPath ? '{{encodeURIComponent($value)}}' : `{{encodeURIComponent($parameter["${p}"])}}`));
 		return { request: { url: `=${url}` } };
@@ -128,10 +129,13 @@ function operationOption(op, resource) {
 	if (op.kind === 'list' || op.kind === 'get') postReceive.push(code('list'));
 	if (op.kind === 'get') postReceive.push(code(`one('${op.get.resourceLabel}', '${op.fields[0].key}')`));
 	if (op.unwrap) postReceive.push(code(`unwrap('${op.unwrap}')`));
+	for (const f of op.clientFilters ?? []) postReceive.push(code(`keep('filters.${f.name}', '${f.field}')`));
 	if (op.simplify) postReceive.push(code(`simplify(${op.value}SimplifiedFields)`));
 	const description = op.unverified
 		? `${op.description} (endpoint not in RentEngine's public docs; unverified)`
-		: op.description;
+		: op.fieldReported
+			? `${op.description} (from live field reports; not in RentEngine's public docs)`
+			: op.description;
 	return {
 		name: op.name,
 		value: op.value,
@@ -140,7 +144,7 @@ function operationOption(op, resource) {
 		routing: {
 			request: { method: op.method, url: op.path.includes('{') ? undefined : op.path },
 			send: { paginate: true },
-			operations: op.kind === 'list' ? { pagination: code('paged') } : undefined,
+			operations: op.kind === 'list' ? { pagination: code(op.paging ? `pagedBy('${op.paging}')` : 'paged') } : undefined,
 			output: { postReceive },
 		},
 	};
@@ -260,7 +264,10 @@ export function operationsTable(cfg, model) {
 				op.kind === 'list' ? 'Return All / Limit, filters' : '',
 				op.kind === 'get' ? 'picker; via the list endpoint' : '',
 				op.simplify ? 'Simplify' : '',
+				op.paging === 'timeWindow' ? 'pages by creation-time window' : '',
+				op.paging?.startsWith('report') ? 'any date range (≤ 32-day windows merged)' : '',
 				op.unverified ? '**unverified endpoint**' : '',
+				op.fieldReported ? 'from field reports' : '',
 			].filter(Boolean);
 			rows.push(`| ${e.resource.name} | ${op.name} | \`${op.method} ${op.path}\` | ${notes.join('; ')} |`);
 		}

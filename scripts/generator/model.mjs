@@ -133,6 +133,9 @@ export function buildModel(cfg, rawOps) {
 			path: raw.path,
 			operationId: raw.operationId,
 			unverified: Boolean(raw.unverified),
+			fieldReported: Boolean(raw.fieldReported),
+			paging: ov.paging,
+			clientFilters: ov.clientFilters,
 			unwrap: ov.unwrap,
 			simplify: ov.simplify,
 		};
@@ -143,7 +146,19 @@ export function buildModel(cfg, rawOps) {
 			// A body that wraps one record in an array (e.g. {events: [...]}) is described by its record.
 			const [arrayProp] = (ov.bodyItemPath ?? '').split('[');
 			const bodySchema = ov.bodyItemPath ? raw.body?.properties?.[arrayProp]?.items : raw.body;
+			// Filters the vendor does not offer, applied by the node to what comes back (see keepMatching).
+			const clientFields = (ov.clientFilters ?? []).map((f) => ({
+				key: f.name,
+				displayName: f.displayName,
+				apiPath: f.field,
+				in: 'client',
+				kind: 'multiOptions',
+				options: f.values,
+				required: false,
+				description: f.description,
+			}));
 			const fields = [
+				...clientFields,
 				...queryFields(cfg, raw, kind === 'list' ? cfg.skipParameters ?? [] : [], opFields),
 				...bodyFields(cfg, bodySchema, {
 					prefix: ov.bodyItemPath ? `${ov.bodyItemPath}.` : '',

@@ -87,6 +87,7 @@ export function rawOperations(spec) {
 				parameters,
 				body,
 				unverified: Boolean(item['x-reconstructed-from'] || op['x-reconstructed-from']),
+				fieldReported: Boolean(item['x-source'] || op['x-source']),
 			});
 		}
 	}

@@ -11,6 +11,7 @@
 //     seed(options) { return db },           // fresh data store; its array-valued properties are the collections
 //     seedOptions: { units: 250, seed: 42 }, // what /__control/reset re-seeds with
 //     webhookHeaders(subscriber, { deliveryId, body }) { ... } // optional: vendor auth/signature headers
+//     rateLimit: { limit: 30, windowMs: 5000, headers: { limit, remaining, reset } } // optional, see below
 //   });
 //   await sim.start({ port: 0 });
 //
@@ -21,6 +22,10 @@
 //
 // Faults (sim.injectFault or POST /__control/faults): { kind: '429'|'503'|any 4xx/5xx|'reset'|'slow'|'truncate',
 // method?, path? (prefix), times? (default 1), skip? (matching requests let through first), retryAfter?, delayMs? }.
+//
+// Rate limit (def.rateLimit or sim.setRateLimit(cfg | null)): at most `limit` API requests per fixed window of
+// `windowMs`; beyond it 429 with Retry-After (seconds to the window's end). With `headers` ({limit, remaining,
+// reset} header names), every API response reports the budget, reset in seconds until the window ends.
 //
 // Everything is bound to 127.0.0.1: the simulators are test infrastructure and must never be reachable from outside.
 import { randomUUID } from 'node:crypto';
@@ -233,6 +238,9 @@ export function createSimulator(def) {
 			return reply(status, errorBody(status, message), extra);
 		}
 
+		const budget = takeRateBudget();
+		if (budget?.refused) return reply(429, errorBody(429, 'Too Many Requests'), budget.headers);
+
 		let result;
 		try {
 			if (apiPath === null) throw new HttpError(404, errorBody(404, 'Not Found'));
@@ -255,7 +263,31 @@ export function createSimulator(def) {
 			const text = JSON.stringify(result.body ?? null);
 			return reply(200, text.slice(0, Math.floor(text.length / 2)));
 		}
-		reply(result.status, result.body, result.headers);
+		reply(result.status, result.body, { ...budget?.headers, ...result.headers });
+	}
+
+	// ---- rate limit ------------------------------------------------------------------------------------------------
+
+	let rateLimit = def.rateLimit ?? null;
+	let rateWindow = { start: 0, count: 0 };
+	/** Counts one API request against the fixed window; null when no limit is set. */
+	function takeRateBudget() {
+		if (!rateLimit) return null;
+		const now = Date.now();
+		if (now - rateWindow.start >= rateLimit.windowMs) rateWindow = { start: now, count: 0 };
+		rateWindow.count++;
+		const resetSeconds = Math.max(1, Math.ceil((rateWindow.start + rateLimit.windowMs - now) / 1000));
+		const refused = rateWindow.count > rateLimit.limit;
+		const names = rateLimit.headers;
+		const headers = names
+			? {
+					[names.limit]: String(rateLimit.limit),
+					[names.remaining]: String(Math.max(0, rateLimit.limit - rateWindow.count)),
+					[names.reset]: String(resetSeconds),
+				}
+			: {};
+		if (refused) headers['retry-after'] = String(resetSeconds);
+		return { refused, headers };
 	}
 
 	// ---- webhooks ------------------------------------------------------------------------------------------------
@@ -420,6 +452,11 @@ export function createSimulator(def) {
 			return list;
 		},
 		clearFaults: () => drain(faults),
+		/** Sets (or with null lifts) the API rate limit; the window starts afresh. */
+		setRateLimit(cfg) {
+			rateLimit = cfg;
+			rateWindow = { start: 0, count: 0 };
+		},
 		subscribe,
 		get subscribers() {
 			return subscribers;

@@ -38,6 +38,7 @@ import { createSimulator } from './base.mjs';
 import { validate, validateQuery } from './schema.mjs';
 
 const BASE_PATH = '/api/public/v1';
+const RATE_LIMIT_HEADERS = { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' };
 const SPEC_NAME = 'rentengine-openapi.reconstructed.yaml';
 const VALIDATION_ERROR = 'Validation error';
 const DAY = 86_400_000;
@@ -58,7 +59,12 @@ const ENUMS = {
 	structureType: schemas.MultifamilyPropertyUpsert.properties.structure_type.enum,
 	leasingSource: requestSchema('/leasing_events').properties.events.items.properties.source.enum,
 	laundry: ['In Unit', 'Shared', 'Coin-op', 'Hookups but no machines'], // the spec's description, cut off after these
+	prospectStatus: schemas.Prospect.properties.status['x-known-values'],
+	prospectSource: ['Zillow', 'Realtor.com', 'Apartments.com', 'Zumper', 'Website Widget', 'Phone Call', 'Walk-In', 'zillow'],
+	propertyHealth: schemas.UnitLeasingPerformance.properties.property_health.enum,
 };
+/** Reports refuse a span over this (field reports: longer ranges get 400). */
+const REPORT_MAX_DAYS = 32;
 
 /** The request schema with unknown top-level fields forbidden (and optional extra properties/required names). */
 function strict(schema, { properties = {}, required } = {}) {
@@ -169,7 +175,7 @@ const AMENITIES = ['Pool', 'Gym', 'Dishwasher', 'Balcony', 'Garage', 'Fenced yar
  * Builds the whole data store for `{ units, seed }`. Array-valued properties are the collections (counted by
  * /__control/state); the rest is bookkeeping (runtime PRNG, id counters).
  */
-export function seedRentEngine({ units: unitCount = 250, seed = 42 } = {}) {
+export function seedRentEngine({ units: unitCount = 250, prospects: prospectCount = 40, seed = 42 } = {}) {
 	const rnd = (name) => streamFor(seed, name);
 
 	let r = rnd('accounts');
@@ -338,28 +344,54 @@ export function seedRentEngine({ units: unitCount = 250, seed = 42 } = {}) {
 	});
 
 	r = rnd('prospects');
-	const prospects = Array.from({ length: 40 }, (_, i) => {
+	// Live fields (field reports): id, status, source (free text, case varies), unit_of_interest, created_at, names,
+	// email, phone, notes. Every fifth prospect shares its predecessor's created_at, as bulk imports do, so paging by
+	// time window meets ties at the window boundary.
+	let created = SEED_EPOCH + 200 * DAY;
+	const prospects = Array.from({ length: prospectCount }, (_, i) => {
 		const unit = unitAt(i * 7);
 		const first = r.pick(FIRST);
 		const last = r.pick(LAST);
-		const created = iso(SEED_EPOCH + 200 * DAY + i * DAY);
+		if (i % 5 !== 4) created += DAY - 3_600_000 + (i % 7) * 600_000;
+		const id = 2001 + i;
 		return {
-			id: 2001 + i,
+			id,
 			account_id: unit?.account_id ?? accounts[0].id,
 			unit_id: unit?.id ?? null,
+			unit_of_interest: unit?.id ?? null,
 			first_name: first,
 			last_name: last,
-			email: `${first}.${last}.${2001 + i}@example.test`.toLowerCase(),
-			phone: `512555${String(1000 + i).padStart(4, '0')}`,
+			email: `${first}.${last}.${id}@example.test`.toLowerCase(),
+			phone: `512555${String(1000 + (i % 9000)).padStart(4, '0')}`,
 			credit_score: r.pick(['600-650', '650-700', '700+']),
 			income: r.pick(['$5000-$6000/month', '$6000-$8000/month', '$8000+/month']),
 			prospect_type: 'self',
-			status: r.pick(['New', 'Showing Scheduled', 'Applied', 'Lost']),
+			status: r.pick(ENUMS.prospectStatus),
+			source: r.pick(ENUMS.prospectSource),
+			notes: i % 3 ? null : 'Asked about parking',
 			assigned_user_ids: [],
-			created_at: created,
-			updated_at: created,
+			created_at: iso(created),
+			updated_at: iso(created),
 		};
 	});
+
+	// Calls and messages per prospect, and the showing history the reports count.
+	r = rnd('conversations');
+	const calls = [];
+	const messages = [];
+	const showing_history = [];
+	for (const p of prospects) {
+		const at = Date.parse(p.created_at);
+		for (let k = 0; k < (p.id % 3) + 1; k++) {
+			calls.push({ id: calls.length + 1, prospect_id: p.id, account_id: p.account_id, direction: k % 3 === 2 ? null : r.pick(['inbound', 'outbound']), status: r.pick(['completed', 'missed', 'voicemail']), duration: 30 + r.int(0, 600), contact_number: p.phone, created_at: iso(at + (k + 1) * 3_600_000) });
+		}
+		for (let k = 0; k < (p.id % 4) + 2; k++) {
+			messages.push({ id: messages.length + 1, prospect_id: p.id, account_id: p.account_id, direction: k % 2 ? 'outbound' : 'inbound', channel: 'sms', body: k % 2 ? 'Thanks! When can you tour?' : 'Is this unit still available?', created_at: iso(at + (k + 1) * 1_800_000) });
+		}
+		if (p.id % 2 === 0) {
+			showing_history.push({ showing_id: 9001 + showing_history.length, prospect_id: p.id, account_id: p.account_id, source: p.source, unit_id: p.unit_of_interest, status: r.pick(['Completed', 'Scheduled', 'Canceled']), feedback: null, created_at: iso(at + 2 * 3_600_000), planned_date_time: iso(at + 2 * DAY), showing_agent: 'Self Guided', cancellation_reason: null });
+		}
+	}
 
 	r = rnd('leasing_events');
 	const leasing_events = Array.from({ length: 20 }, (_, i) => {
@@ -383,6 +415,9 @@ export function seedRentEngine({ units: unitCount = 250, seed = 42 } = {}) {
 		lockboxes: lockboxes.sort(byId),
 		lockbox_events: lockbox_events.sort(byId),
 		prospects,
+		calls,
+		messages,
+		showing_history,
 		multifamily_properties: multifamily_properties.sort(byId),
 		floorplans: floorplans.sort(byId),
 		leasing_events,
@@ -392,7 +427,7 @@ export function seedRentEngine({ units: unitCount = 250, seed = 42 } = {}) {
 		// bookkeeping (not collections): runtime ids stay deterministic for a given sequence of calls
 		seed,
 		rng: rnd('runtime'),
-		nextId: { units: 1001 + unitCount, addresses: 50001 + unitCount, prospects: 2041, leasing_events: 3021, showings: 4001 },
+		nextId: { units: 1001 + unitCount, addresses: 50001 + unitCount, prospects: 2001 + prospectCount, leasing_events: 3021, showings: 4001 },
 	};
 }
 
@@ -499,7 +534,6 @@ const LISTS = [
 		rows: (db) => db.units,
 		filters: { unitIds: inList(field('id')), extracted_from: equals(field('extracted_from')), accountId: equals(field('account_id')), statuses: inList(field('status')) },
 	},
-	{ path: '/prospects', rows: (db) => db.prospects, extra: { account_id: 'string' }, filters: { account_id: equals(field('account_id')) } },
 	{ path: '/multifamily_properties', rows: (db) => db.multifamily_properties, extra: { account_id: 'string' }, filters: { account_id: equals(field('account_id')) } },
 	{ path: '/floorplans', rows: (db) => db.floorplans, extra: { multifamily_property_id: 'string' }, filters: { multifamily_property_id: equals(field('multifamily_property_id')) } },
 	{ path: '/leasing_events', rows: (db) => db.leasing_events, extra: { prospect_id: 'integer' }, filters: { prospect_id: equals(field('prospect')) } },
@@ -527,6 +561,149 @@ function listHandler(list) {
 		}
 		const start = q.page_number * q.limit;
 		return { status: 200, body: rows.slice(start, start + q.limit) };
+	};
+}
+
+// ---- endpoints known from field reports ----------------------------------------------------------------------------
+
+/** GET /prospects: creation-time windows, oldest first; `created_after` inclusive, `created_before` exclusive. */
+function listProspects({ sim, db, query }) {
+	const q = checkQuery(sim, queryParams('/prospects'), query);
+	const after = q.created_after === undefined ? -Infinity : Date.parse(q.created_after);
+	const before = q.created_before === undefined ? Infinity : Date.parse(q.created_before);
+	if (Number.isNaN(after) || Number.isNaN(before)) sim.fail(400, VALIDATION_ERROR, [{ keyword: 'format', dataPath: '.created_after', message: 'must match format "date-time"' }]);
+	const rows = db.prospects
+		.filter((p) => Date.parse(p.created_at) >= after && Date.parse(p.created_at) < before)
+		.sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
+	return { status: 200, body: rows.slice(0, q.limit) };
+}
+
+/** `{data, page: {limit, page_number, has_more, next_page_number}}` over `rows`. */
+function envelope(rows, q) {
+	const start = q.page_number * q.limit;
+	const data = rows.slice(start, start + q.limit);
+	const hasMore = start + q.limit < rows.length;
+	return { status: 200, body: { data, page: { limit: q.limit, page_number: q.page_number, has_more: hasMore, next_page_number: hasMore ? q.page_number + 1 : null } } };
+}
+
+function checkAccounts(sim, db, ids) {
+	for (const id of ids) find(sim, db.accounts, id, 'Account');
+}
+
+/** GET /calls and /messages: one prospect, its accounts, envelope paging. */
+function conversationHandler(path, table) {
+	return ({ sim, db, query }) => {
+		const q = checkQuery(sim, queryParams(path), query);
+		checkAccounts(sim, db, q.account_ids);
+		const prospect = find(sim, db.prospects, q.prospect_id, 'Prospect');
+		const rows = db[table].filter((c) => c.prospect_id === prospect.id && q.account_ids.includes(c.account_id)).map(({ account_id, contact_number, ...row }) => row);
+		return envelope(rows, q);
+	};
+}
+
+/** A full ISO 8601 date-time (a bare date is refused live). */
+function dateTime(sim, name, text) {
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(Date.parse(text))) {
+		sim.fail(400, VALIDATION_ERROR, [{ keyword: 'format', dataPath: `.${name}`, schemaPath: '#/format', params: { format: 'date-time' }, message: 'must match format "date-time"' }]);
+	}
+	return Date.parse(text);
+}
+
+/** [start, end] of a report, both inclusive; a span over REPORT_MAX_DAYS is refused like the live API. */
+function reportRange(sim, q) {
+	const start = dateTime(sim, 'start', q.start);
+	const end = dateTime(sim, 'end', q.end);
+	if (end < start) sim.fail(400, VALIDATION_ERROR, [{ keyword: 'range', dataPath: '.end', message: 'end must be after start' }]);
+	if (end - start > REPORT_MAX_DAYS * DAY) sim.fail(400, `The date range may span at most ${REPORT_MAX_DAYS} days`);
+	return (iso) => {
+		const t = Date.parse(iso);
+		return t >= start && t <= end;
+	};
+}
+
+const slug = (text) => String(text).trim().toLowerCase().replace(/[^a-z0-9]+/g, '_');
+const APPLIED = ['Application Sent to Prospect', 'Application Received', 'Application Approved'];
+
+/** Every row of a report over one range, before paging (exported logic, used by the tests as the reference). */
+export function reportRows(db, report, accountIds, inRange) {
+	const mine = (row) => accountIds.includes(row.account_id);
+	if (report === 'marketing-sources') {
+		const bySource = new Map();
+		const row = (source) => {
+			const key = slug(source);
+			if (!bySource.has(key)) bySource.set(key, { source_key: key, source_display: source, leads: 0, showings_scheduled: 0, showings_completed: 0, upcoming_showings: 0, applications_requested: 0, applications_submitted: 0, apps_approved: 0, rejected_prescreens: 0 });
+			return bySource.get(key);
+		};
+		for (const p of db.prospects.filter((x) => mine(x) && inRange(x.created_at))) {
+			const r = row(p.source);
+			r.leads++;
+			if (APPLIED.includes(p.status)) r.applications_requested++;
+			if (APPLIED.slice(1).includes(p.status)) r.applications_submitted++;
+			if (p.status === 'Application Approved') r.apps_approved++;
+			if (p.status === 'Prescreen Rejected') r.rejected_prescreens++;
+		}
+		for (const sh of db.showing_history.filter((x) => mine(x) && inRange(x.created_at))) {
+			const r = row(sh.source);
+			r.showings_scheduled++;
+			if (sh.status === 'Completed') r.showings_completed++;
+			if (sh.status === 'Scheduled') r.upcoming_showings++;
+		}
+		return [...bySource.values()].sort((a, b) => a.source_key.localeCompare(b.source_key));
+	}
+	const name = (id) => {
+		const p = db.prospects.find((x) => x.id === id);
+		return p ? `${p.first_name} ${p.last_name}` : null;
+	};
+	if (report === 'showings') {
+		return db.showing_history
+			.filter((x) => mine(x) && inRange(x.created_at))
+			.map(({ showing_id, prospect_id, status, feedback, created_at, planned_date_time, showing_agent, cancellation_reason, unit_id }) => ({
+				showing_id, prospect_id, property_address: db.units.find((u) => u.id === unit_id)?.address_details?.formatted_address ?? null, prospect_name: name(prospect_id), status, feedback, created_at, planned_date_time, showing_agent, cancellation_reason,
+			}));
+	}
+	return db.calls
+		.filter((x) => mine(x) && inRange(x.created_at))
+		.map((c) => ({ name: name(c.prospect_id), created_at: c.created_at, call_direction: c.direction, status: c.status, contact_number: c.contact_number, call_duration: c.duration, prospect_name: name(c.prospect_id) }));
+}
+
+function reportHandler(report) {
+	const path = `/reporting/${report}`;
+	return ({ sim, db, query }) => {
+		const q = checkQuery(sim, queryParams(path), query);
+		checkAccounts(sim, db, q.account_ids);
+		return envelope(reportRows(db, report, q.account_ids, reportRange(sim, q)), q);
+	};
+}
+
+/** GET /reporting/leasing-performance/units/{unitId}: the unit's funnel over [start, end]. */
+function leasingPerformance({ sim, db, params, query }) {
+	const q = checkQuery(sim, spec.paths['/reporting/leasing-performance/units/{unitId}'].get.parameters.map((p) => deref(p)), query);
+	const unit = db.units.find((u) => String(u.id) === params.unitId);
+	if (!unit) sim.fail(404, 'Unit not found');
+	const start = dateTime(sim, 'start', q.start);
+	const end = dateTime(sim, 'end', q.end);
+	const within = (t) => Date.parse(t) >= start && Date.parse(t) <= end;
+	const leads = db.prospects.filter((p) => p.unit_of_interest === unit.id && within(p.created_at));
+	const showings = db.showing_history.filter((sh) => sh.unit_id === unit.id && within(sh.created_at));
+	const leadIds = new Set(leads.map((p) => p.id));
+	return {
+		status: 200,
+		body: {
+			unit_id: unit.id,
+			days_on_market: Math.max(0, Math.round((end - Date.parse(unit.created_at)) / DAY)),
+			property_health: ENUMS.propertyHealth[unit.id % ENUMS.propertyHealth.length],
+			benchmark_leads_since_last_price_change: leads.length,
+			new_prospects: leads.length,
+			showings_scheduled: showings.length,
+			showings_completed: showings.filter((sh) => sh.status === 'Completed').length,
+			applications_requested: leads.filter((p) => APPLIED.includes(p.status)).length,
+			applications_submitted: leads.filter((p) => APPLIED.slice(1).includes(p.status)).length,
+			active_prospects: leads.filter((p) => !['Not Interested', 'Withdrawn', 'Moved In', 'Blocklist Prospect'].includes(p.status)).length,
+			upcoming_showings: showings.filter((sh) => sh.status === 'Scheduled').length,
+			outbound_texts: db.messages.filter((m) => leadIds.has(m.prospect_id) && m.direction === 'outbound' && within(m.created_at)).length,
+			total_calls: db.calls.filter((c) => leadIds.has(c.prospect_id) && within(c.created_at)).length,
+			showing_feedback: [],
+		},
 	};
 }
 
@@ -764,6 +941,11 @@ function createShowing({ sim, db, body }) {
 
 const ROUTES = [
 	...LISTS.map((list) => ({ method: 'GET', path: list.path, handler: listHandler(list) })),
+	{ method: 'GET', path: '/prospects', handler: listProspects },
+	{ method: 'GET', path: '/calls', handler: conversationHandler('/calls', 'calls') },
+	{ method: 'GET', path: '/messages', handler: conversationHandler('/messages', 'messages') },
+	{ method: 'GET', path: '/reporting/leasing-performance/units/:unitId', handler: leasingPerformance },
+	...['marketing-sources', 'showings', 'calls'].map((report) => ({ method: 'GET', path: `/reporting/${report}`, handler: reportHandler(report) })),
 	{ method: 'POST', path: '/lockboxes', handler: postLockbox },
 	{ method: 'POST', path: '/lockboxes/transfer_accounts', handler: transferLockboxes },
 	{ method: 'POST', path: '/lockboxes/generate_code', handler: generateCode },
@@ -802,7 +984,7 @@ function bearerAuth(token) {
  * Starts the RentEngine simulator on 127.0.0.1.
  * @returns the base simulator object (see base.mjs) with `url` = http://127.0.0.1:<port>/api/public/v1
  */
-export async function startRentEngineSimulator({ port = 0, token = 'sim-rentengine-token', units = 250, seed = 42 } = {}) {
+export async function startRentEngineSimulator({ port = 0, token = 'sim-rentengine-token', units = 250, prospects = 40, seed = 42, rateLimit } = {}) {
 	const sim = createSimulator({
 		name: 'rentengine',
 		basePath: BASE_PATH,
@@ -811,7 +993,10 @@ export async function startRentEngineSimulator({ port = 0, token = 'sim-rentengi
 		errorBody: (status, message, details) => ({ error: message, ...(details ? { details } : {}) }),
 		routes: ROUTES,
 		seed: seedRentEngine,
-		seedOptions: { units, seed },
+		seedOptions: { units, prospects, seed },
+		// Live responses carry X-Ratelimit-* (limit 30); the window length is disputed (field reports), so it is an
+		// option: `rateLimit: { limit: 30, windowMs: 5000 }` turns it on with the headers.
+		rateLimit: rateLimit ? { ...rateLimit, headers: RATE_LIMIT_HEADERS } : undefined,
 	});
 	sim.token = token;
 	return sim.start({ port });

@@ -60,7 +60,7 @@ export function validate(schema, data, dataPath = '', schemaPath = '#', errors =
 			if (Object.hasOwn(props, key)) {
 				if (value !== undefined) validate(props[key], value, prop(dataPath, key), `${schemaPath}/properties/${key}`, errors);
 			} else if (schema.additionalProperties === false) {
-				err('additionalProperties', { additionalProperty: key }, 'should NOT have additional properties');
+				err('additionalProperties', { additionalProperty: key }, 'must NOT have additional properties');
 			} else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
 				validate(schema.additionalProperties, value, prop(dataPath, key), `${schemaPath}/additionalProperties`, errors);
 			}

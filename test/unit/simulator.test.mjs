@@ -87,7 +87,7 @@ test('validation: limit 101 is 400 with the ajv-style detail; bad limit/page_num
 test('validation: an unknown query parameter is 400 additionalProperties', async () => {
 	const res = await api('/units?unit_ids=1001');
 	assert.equal(res.status, 400);
-	assert.deepEqual(res.body.details[0], { keyword: 'additionalProperties', dataPath: '', schemaPath: '#/additionalProperties', params: { additionalProperty: 'unit_ids' }, message: 'should NOT have additional properties' });
+	assert.deepEqual(res.body.details[0], { keyword: 'additionalProperties', dataPath: '', schemaPath: '#/additionalProperties', params: { additionalProperty: 'unit_ids' }, message: 'must NOT have additional properties' });
 	assert.equal((await api('/lockbox_installations?account_id=x')).status, 400, 'paging-only endpoint');
 });
 
@@ -142,7 +142,9 @@ test('filters: prescreening templates, brief-only list endpoints and lockbox ins
 	assert.deepEqual((await api(`/prescreening_templates?templateIds=${defaults[0].id}&accountId=${defaults[0].accountId}`)).body, defaults);
 
 	const account = sim.db.accounts[0].id;
-	for (const path of ['/prospects', '/subteams', '/multifamily_properties']) {
+	// Field reports: /prospects takes no account filter (the token scopes the account); unknown names get 400.
+	assert.equal((await api(`/prospects?account_id=${account}`)).status, 400);
+	for (const path of ['/subteams', '/multifamily_properties']) {
 		const rows = (await api(`${path}?account_id=${account}&limit=100`)).body;
 		assert.ok(rows.length > 0 && rows.every((r) => r.account_id === account), path);
 	}

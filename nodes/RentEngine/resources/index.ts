@@ -9,12 +9,13 @@ import { lockboxInstallationDescription } from './lockboxInstallation';
 import { multifamilyPropertyDescription } from './multifamilyProperty';
 import { prescreeningTemplateDescription } from './prescreeningTemplate';
 import { prospectDescription } from './prospect';
+import { reportDescription } from './report';
 import { showingDescription } from './showing';
 import { subteamDescription } from './subteam';
 import { unitDescription } from './unit';
 
-/** 25 operations over 11 resources. */
-export const operationCount = 25;
+/** 31 operations over 12 resources. */
+export const operationCount = 31;
 
 export const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
@@ -30,6 +31,7 @@ export const resourceProperty: INodeProperties = {
 		{ name: 'Multifamily Property', value: 'multifamilyProperty' },
 		{ name: 'Prescreening Template', value: 'prescreeningTemplate' },
 		{ name: 'Prospect', value: 'prospect' },
+		{ name: 'Report', value: 'report' },
 		{ name: 'Showing', value: 'showing' },
 		{ name: 'Subteam', value: 'subteam' },
 		{ name: 'Unit', value: 'unit' },
@@ -47,6 +49,7 @@ export const properties: INodeProperties[] = [
 	...multifamilyPropertyDescription,
 	...prescreeningTemplateDescription,
 	...prospectDescription,
+	...reportDescription,
 	...showingDescription,
 	...subteamDescription,
 	...unitDescription,

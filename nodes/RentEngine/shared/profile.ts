@@ -15,6 +15,54 @@ export const rentEngineProfile: VendorProfile = {
 	name: 'RentEngine',
 	credentialType: 'rentEngineApi',
 	paging: { style: 'pageNumber', pageParameter: 'page_number', sizeParameter: 'limit', firstPage: 0, maxPageSize: 100 },
+	// Field reports (README, "What is confirmed"): prospects page by creation-time window; calls, messages and the
+	// reports by page number inside a `{data, page: {has_more, next_page_number}}` envelope; reports span ≤ 32 days.
+	pagingStyles: {
+		timeWindow: {
+			style: 'timeWindow',
+			afterParameter: 'created_after',
+			beforeParameter: 'created_before',
+			limitParameter: 'limit',
+			maxPageSize: 100,
+			timestampField: 'created_at',
+			idField: 'id',
+		},
+		envelope: {
+			style: 'envelope',
+			pageParameter: 'page_number',
+			sizeParameter: 'limit',
+			firstPage: 0,
+			maxPageSize: 2000,
+			dataPath: 'data',
+			hasMorePath: 'page.has_more',
+			nextPagePath: 'page.next_page_number',
+		},
+		reportRows: {
+			style: 'envelope',
+			pageParameter: 'page_number',
+			sizeParameter: 'limit',
+			firstPage: 0,
+			maxPageSize: 2000,
+			dataPath: 'data',
+			hasMorePath: 'page.has_more',
+			nextPagePath: 'page.next_page_number',
+			dateRange: { startParameter: 'start', endParameter: 'end', maxDays: 32 },
+		},
+		reportBySource: {
+			style: 'envelope',
+			pageParameter: 'page_number',
+			sizeParameter: 'limit',
+			firstPage: 0,
+			maxPageSize: 2000,
+			dataPath: 'data',
+			hasMorePath: 'page.has_more',
+			nextPagePath: 'page.next_page_number',
+			dateRange: { startParameter: 'start', endParameter: 'end', maxDays: 32 },
+			mergeBy: 'source_key',
+		},
+	},
+	// `X-Ratelimit-Limit: 30` is sent live; the reset header's unit is not reported, seconds-until-reset assumed.
+	rateLimitHeaders: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' },
 	extractError(body, statusCode): VendorErrorInfo | undefined {
 		const error = (body as IDataObject | undefined)?.error;
 		if (statusCode < 400 && typeof error !== 'string') return undefined;

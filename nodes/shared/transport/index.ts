@@ -3,3 +3,4 @@ export * from './retry';
 export * from './errors';
 export * from './routing';
 export * from './request';
+export * from './pacing';

@@ -6,8 +6,17 @@ export interface VendorProfile {
 	name: string;
 	/** n8n credential type name, e.g. "rentEngineApi". */
 	credentialType: string;
-	/** How list endpoints page. Return All always uses `maxPageSize`. */
-	paging: PageNumberPaging | OffsetPaging;
+	/** How list endpoints page by default. Return All always uses `maxPageSize`. */
+	paging: Paging;
+	/**
+	 * Other paging styles some endpoints use, by name; an operation picks one (`pagedRequest(profile, name)`).
+	 * RentEngine: prospects page by time window, reports and conversations by a `has_more` envelope.
+	 */
+	pagingStyles?: Record<string, Paging>;
+	/** A fixed request budget per credential (Buildium: 10 per second); the transport paces to stay inside it. */
+	rateLimit?: RateLimit;
+	/** Rate-limit headers the vendor sends; when `remaining` reaches 0 the transport waits for the reset. */
+	rateLimitHeaders?: RateLimitHeaders;
 	/**
 	 * Pulls the vendor's message/code out of an error body. Also called on 2xx bodies, because some
 	 * vendors (Entrata) report failures inside HTTP 200; return undefined when the body is not an error.
@@ -31,6 +40,54 @@ export interface OffsetPaging {
 	offsetParameter: string;
 	limitParameter: string;
 	maxPageSize: number;
+}
+
+/**
+ * Time windows on a creation timestamp (RentEngine prospects): each request asks for up to `maxPageSize` records
+ * created in [after, before), oldest first; the next window starts at the last record's timestamp. The lower bound
+ * is inclusive, so the boundary record comes back and is dropped by `idField`. A short page ends the walk.
+ */
+export interface TimeWindowPaging {
+	style: 'timeWindow';
+	afterParameter: string;
+	beforeParameter: string;
+	limitParameter: string;
+	maxPageSize: number;
+	timestampField: string;
+	idField: string;
+}
+
+/**
+ * Page numbers with a `{data, page: {has_more, next_page_number}}` envelope (RentEngine reports). With `dateRange`,
+ * the requested [start, end] is split into windows of at most `maxDays` and each window is paged in turn.
+ */
+export interface EnvelopePaging {
+	style: 'envelope';
+	pageParameter: string;
+	sizeParameter: string;
+	firstPage: number;
+	maxPageSize: number;
+	dataPath: string;
+	hasMorePath: string;
+	nextPagePath?: string;
+	dateRange?: { startParameter: string; endParameter: string; maxDays: number };
+	/** Aggregate rows (one per key and window) are added up across windows by this field. */
+	mergeBy?: string;
+}
+
+export type Paging = PageNumberPaging | OffsetPaging | TimeWindowPaging | EnvelopePaging;
+
+export interface RateLimit {
+	requests: number;
+	perMs: number;
+}
+
+export interface RateLimitHeaders {
+	limit?: string;
+	remaining: string;
+	reset: string;
+	/** What the reset header holds: seconds until the reset, or the reset time in epoch seconds / ms. */
+	resetUnit: 'seconds' | 'epochSeconds' | 'epochMs';
 }
 
 export interface VendorErrorInfo {

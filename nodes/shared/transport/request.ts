@@ -17,6 +17,7 @@ import {
 	vendorResponseError,
 	type HttpResponseLike,
 } from './errors';
+import { observe, pace, pacingKey } from './pacing';
 import type { VendorProfile } from './profile';
 import { backoffDelayMs, resolvePolicy, withRetry, type RetryDecision } from './retry';
 
@@ -97,9 +98,13 @@ export async function vendorRequest<T = unknown>(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
+	const paced = Boolean(profile.rateLimit || profile.rateLimitHeaders);
+	const key = paced ? pacingKey(profile, (await this.getCredentials(profile.credentialType)) as IDataObject) : '';
+	const maxWaitMs = resolvePolicy(profile.retry).maxRetryAfterMs;
 	return (await withRetry(node, async () => {
 		let response: HttpResponseLike;
 		try {
+			if (paced) await pace(profile, key, maxWaitMs);
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				profile.credentialType,
@@ -108,6 +113,7 @@ export async function vendorRequest<T = unknown>(
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
 		}
+		if (paced) observe(profile, key, response.headers as Record<string, unknown>);
 		return checkResponse(node, profile, response);
 	}, retryDecider(profile, request.method ?? 'GET'))) as T;
 }

@@ -21,9 +21,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { VendorProfile } from './profile';
+import { DateTime } from 'luxon';
+
+import { observe, pace, pacingKey } from './pacing';
+import type { EnvelopePaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
 import { checkResponse, normalizeTransportError, retryDecider } from './request';
-import { withRetry } from './retry';
+import { resolvePolicy, withRetry } from './retry';
 
 type PostReceiveFn = (
 	this: IExecuteSingleFunctions,
@@ -70,6 +73,23 @@ export function unwrapProperty(property: string): PostReceiveFn {
 	};
 }
 
+/**
+ * A filter the vendor does not offer, applied to what comes back: keeps records whose `field` equals one of the
+ * values of node parameter `parameter` (a list, or comma-separated text from an expression), ignoring case and
+ * surrounding spaces. No values: keeps everything. List pagers count only what is kept towards the Limit.
+ */
+export function keepMatching(parameter: string, field: string): PostReceiveFn {
+	return async function (this: IExecuteSingleFunctions, items) {
+		const raw = this.getNodeParameter(parameter, []) as unknown;
+		const values = (Array.isArray(raw) ? raw : String(raw ?? '').split(','))
+			.map((v) => String(v).trim().toLowerCase())
+			.filter(Boolean);
+		if (!values.length) return items;
+		const wanted = new Set(values);
+		return items.filter((item) => wanted.has(String(item.json[field] ?? '').trim().toLowerCase()));
+	};
+}
+
 /** When the node's `simplify` parameter is on, keeps only the listed top-level fields. */
 export function simplifyOutput(fields: string[]): PostReceiveFn {
 	return async function (this: IExecuteSingleFunctions, items) {
@@ -80,6 +100,18 @@ export function simplifyOutput(fields: string[]): PostReceiveFn {
 			return { ...item, json };
 		});
 	};
+}
+
+/** One page: the items after the operation's postReceive steps, plus the raw body and headers (for paging). */
+interface RoutedResult {
+	items: INodeExecutionData[];
+	body: unknown;
+}
+
+/** The credential, resolved once per item, and its pacing key. */
+interface ResolvedCredential {
+	decrypted: ICredentialsDecrypted;
+	key: string;
 }
 
 /**
@@ -93,18 +125,20 @@ async function routedRequest(
 	this: IExecutePaginationFunctions,
 	profile: VendorProfile,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
-	credentialsDecrypted: ICredentialsDecrypted,
-): Promise<INodeExecutionData[]> {
+	credential: ResolvedCredential,
+): Promise<RoutedResult> {
+	await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
 	const response = (await this.helpers.httpRequestWithAuthentication.call(
 		this,
 		profile.credentialType,
 		// RoutingNode has resolved every expression in these options by now, as it assumes itself.
 		{ ...requestData.options, returnFullResponse: true, ignoreHttpStatusErrors: true } as IHttpRequestOptions,
-		{ credentialsDecrypted },
+		{ credentialsDecrypted: credential.decrypted },
 	)) as IN8nHttpFullResponse;
+	observe(profile, credential.key, response.headers as Record<string, unknown>);
 	if (!requestData.postReceive.length) {
 		const body = response.body as IDataObject | IDataObject[];
-		return Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }];
+		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body };
 	}
 	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
 	for (const step of requestData.postReceive) {
@@ -115,12 +149,15 @@ async function routedRequest(
 			items = await action.call(this, items, response);
 		}
 	}
-	return items;
+	return { items, body: response.body };
 }
 
-async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ICredentialsDecrypted> {
+async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ResolvedCredential> {
 	const data = await this.getCredentials(profile.credentialType);
-	return { id: 'resolved', name: profile.credentialType, type: profile.credentialType, data };
+	return {
+		decrypted: { id: 'resolved', name: profile.credentialType, type: profile.credentialType, data },
+		key: pacingKey(profile, data),
+	};
 }
 
 /** Sends one routed request, retrying 429/503 (and, for idempotent methods, resets and cut bodies). */
@@ -128,12 +165,12 @@ async function sendWithRetry(
 	this: IExecutePaginationFunctions,
 	profile: VendorProfile,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
-	credentials: ICredentialsDecrypted,
-): Promise<INodeExecutionData[]> {
+	credential: ResolvedCredential,
+): Promise<RoutedResult> {
 	const node = this.getNode();
 	return await withRetry(node, async () => {
 		try {
-			return await routedRequest.call(this, profile, requestData, credentials);
+			return await routedRequest.call(this, profile, requestData, credential);
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
 		}
@@ -143,41 +180,183 @@ async function sendWithRetry(
 /** Node-level pagination hook: a single request with retries (operations that do not list). */
 export function singleRequest(profile: VendorProfile): PaginationFn {
 	return async function (this: IExecutePaginationFunctions, requestData) {
-		return await sendWithRetry.call(this, profile, requestData, await resolveCredentials.call(this, profile));
+		return (await sendWithRetry.call(this, profile, requestData, await resolveCredentials.call(this, profile))).items;
 	};
 }
 
+/** The number of records the node asks for: Infinity for Return All, else the validated Limit. */
+function requestedLimit(this: IExecutePaginationFunctions): number {
+	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
+	if (returnAll) return Number.POSITIVE_INFINITY;
+	const limit = this.getNodeParameter('limit', 50) as number;
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(this.getNode(), `Limit must be a whole number of 1 or more (got ${limit})`);
+	}
+	return limit;
+}
+
 /**
- * List operations: Return All walks every page at the vendor's maximum page size; otherwise pages
- * until `limit` records are collected. The page size stays constant across pages, because a
- * page-number API shifts its page boundaries when the size changes. Stops on a short page.
+ * List operations: Return All walks every page at the vendor's maximum page size; otherwise pages until `limit`
+ * records are collected. `style` names one of the profile's `pagingStyles` (default: `profile.paging`).
  */
-export function pagedRequest(profile: VendorProfile): PaginationFn {
+export function pagedRequest(profile: VendorProfile, style?: string): PaginationFn {
+	const paging = style ? profile.pagingStyles?.[style] : profile.paging;
+	if (!paging) throw new Error(`${profile.name}: no paging style "${style}"`);
 	return async function (this: IExecutePaginationFunctions, requestData) {
-		const returnAll = this.getNodeParameter('returnAll', false) as boolean;
-		const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', 50) as number);
-		if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
-			throw new NodeOperationError(this.getNode(), `Limit must be a whole number of 1 or more (got ${limit})`);
-		}
-		const { paging } = profile;
-		const pageSize = Math.min(paging.maxPageSize, limit);
+		const limit = requestedLimit.call(this);
 		const qs = (requestData.options.qs = { ...(requestData.options.qs ?? {}) });
-		const results: INodeExecutionData[] = [];
-		const credentials = await resolveCredentials.call(this, profile);
-		for (let page = 0; results.length < limit; page++) {
-			if (paging.style === 'pageNumber') {
-				qs[paging.pageParameter] = paging.firstPage + page;
-				qs[paging.sizeParameter] = pageSize;
-			} else {
-				qs[paging.offsetParameter] = page * pageSize;
-				qs[paging.limitParameter] = pageSize;
-			}
-			const items = await sendWithRetry.call(this, profile, requestData, credentials);
-			results.push(...items);
-			if (items.length < pageSize) break;
+		const credential = await resolveCredentials.call(this, profile);
+		const send = async () => await sendWithRetry.call(this, profile, requestData, credential);
+		switch (paging.style) {
+			case 'timeWindow':
+				return await timeWindowPages.call(this, profile, paging, qs, send, limit);
+			case 'envelope':
+				return await envelopePages.call(this, paging, qs, send, limit);
+			default:
+				return await numberedPages(paging, qs, send, limit);
 		}
-		return results.slice(0, limit);
 	};
+}
+
+type Send = () => Promise<RoutedResult>;
+
+/**
+ * Page number or offset. The page size stays constant across pages, because a page-number API shifts its page
+ * boundaries when the size changes. Stops on a short page.
+ */
+async function numberedPages(paging: PageNumberPaging | OffsetPaging, qs: IDataObject, send: Send, limit: number) {
+	const pageSize = Math.min(paging.maxPageSize, limit);
+	const results: INodeExecutionData[] = [];
+	for (let page = 0; results.length < limit; page++) {
+		if (paging.style === 'pageNumber') {
+			qs[paging.pageParameter] = paging.firstPage + page;
+			qs[paging.sizeParameter] = pageSize;
+		} else {
+			qs[paging.offsetParameter] = page * pageSize;
+			qs[paging.limitParameter] = pageSize;
+		}
+		const { items } = await send();
+		results.push(...items);
+		if (items.length < pageSize) break;
+	}
+	return results.slice(0, limit);
+}
+
+/**
+ * Time windows (see TimeWindowPaging): the lower bound moves to the last record's timestamp; the boundary record,
+ * which the inclusive bound returns again, is dropped by id. The user's own bounds (Created From/To) are kept as
+ * the outer window.
+ */
+async function timeWindowPages(
+	this: IExecutePaginationFunctions,
+	profile: VendorProfile,
+	paging: TimeWindowPaging,
+	qs: IDataObject,
+	send: Send,
+	limit: number,
+) {
+	const seen = new Set<string>();
+	const results: INodeExecutionData[] = [];
+	for (;;) {
+		// One more than still needed: the first record of every later window is the repeated boundary record.
+		const pageSize = Math.min(paging.maxPageSize, limit - results.length + (seen.size ? 1 : 0));
+		qs[paging.limitParameter] = pageSize;
+		const { items, body } = await send();
+		// Paging follows the raw records; the output is what the operation's postReceive steps kept of them.
+		const records = profile.extractItems(body) ?? [];
+		const fresh = new Set<string>();
+		for (const record of records) {
+			const id = String(record[paging.idField]);
+			if (!seen.has(id)) fresh.add(id);
+			seen.add(id);
+		}
+		results.push(...items.filter((item) => fresh.has(String(item.json[paging.idField]))));
+		if (records.length < pageSize || results.length >= limit) break;
+		const last = records[records.length - 1]?.[paging.timestampField];
+		if (!fresh.size || typeof last !== 'string' || last === qs[paging.afterParameter]) {
+			throw new NodeOperationError(this.getNode(), `${profile.name} returned a full page that does not move the time window forward`, {
+				description: `More than ${pageSize} records share the ${paging.timestampField} ${String(last)}, so paging by time cannot get past them. Narrow the date range or lower the Limit.`,
+			});
+		}
+		qs[paging.afterParameter] = last;
+	}
+	return results.slice(0, limit);
+}
+
+/** Dot-path lookup into a response body (`page.has_more`). */
+function at(body: unknown, path: string): unknown {
+	return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), body);
+}
+
+/**
+ * Splits [start, end] into consecutive windows of at most `maxDays` (each ends 1 s before the next starts, so no
+ * instant is asked for twice). Values are ISO 8601; a value without an offset is taken as UTC.
+ */
+export function splitDateRange(start: string, end: string, maxDays: number): Array<{ start: string; end: string }> {
+	const from = DateTime.fromISO(start, { zone: 'utc' });
+	const to = DateTime.fromISO(end, { zone: 'utc' });
+	if (!from.isValid || !to.isValid) throw new Error(`Start and End must be ISO 8601 date-times (got "${start}" and "${end}")`);
+	if (to < from) throw new Error(`End (${end}) is before Start (${start})`);
+	const windows: Array<{ start: string; end: string }> = [];
+	for (let s = from; s <= to; s = s.plus({ days: maxDays })) {
+		const e = DateTime.min(s.plus({ days: maxDays }).minus({ seconds: 1 }), to);
+		windows.push({ start: s.toUTC().toISO({ suppressMilliseconds: true })!, end: e.toUTC().toISO({ suppressMilliseconds: true })! });
+		if (e >= to) break;
+	}
+	return windows;
+}
+
+/**
+ * Page numbers with a `has_more` envelope; with `dateRange`, over consecutive windows of at most `maxDays`
+ * (RentEngine refuses a span over 32 days). Rows of aggregate reports that share `mergeBy` are added up.
+ */
+async function envelopePages(this: IExecutePaginationFunctions, paging: EnvelopePaging, qs: IDataObject, send: Send, limit: number) {
+	let windows: Array<{ start: string; end: string } | undefined> = [undefined];
+	if (paging.dateRange) {
+		const { startParameter, endParameter, maxDays } = paging.dateRange;
+		try {
+			windows = splitDateRange(String(qs[startParameter] ?? ''), String(qs[endParameter] ?? ''), maxDays);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), (error as Error).message);
+		}
+	}
+	const pageSize = Math.min(paging.maxPageSize, limit);
+	const results: INodeExecutionData[] = [];
+	for (const window of windows) {
+		if (window && paging.dateRange) {
+			qs[paging.dateRange.startParameter] = window.start;
+			qs[paging.dateRange.endParameter] = window.end;
+		}
+		let page = paging.firstPage;
+		while (results.length < limit) {
+			qs[paging.pageParameter] = page;
+			qs[paging.sizeParameter] = pageSize;
+			const { items, body } = await send();
+			results.push(...items);
+			if (at(body, paging.hasMorePath) !== true) break;
+			const next = paging.nextPagePath ? at(body, paging.nextPagePath) : undefined;
+			page = typeof next === 'number' ? next : page + 1;
+		}
+		if (results.length >= limit) break;
+	}
+	return (paging.mergeBy ? mergeRows(results, paging.mergeBy) : results).slice(0, limit);
+}
+
+/** Adds up the numeric fields of rows that share `key` (an aggregate report fetched window by window). */
+function mergeRows(items: INodeExecutionData[], key: string): INodeExecutionData[] {
+	const byKey = new Map<string, INodeExecutionData>();
+	for (const item of items) {
+		const k = String(item.json[key]);
+		const seen = byKey.get(k);
+		if (!seen) {
+			byKey.set(k, { ...item, json: { ...item.json } });
+			continue;
+		}
+		for (const [field, value] of Object.entries(item.json)) {
+			if (typeof value === 'number' && typeof seen.json[field] === 'number') seen.json[field] = (seen.json[field] as number) + value;
+		}
+	}
+	return [...byKey.values()];
 }
 
 /** "Get" through a filtered list endpoint: exactly one record, or a 404-style error naming the ID. */

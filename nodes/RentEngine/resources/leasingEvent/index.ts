@@ -44,6 +44,7 @@ export const leasingEventDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
+		description: 'The prospect (RentEngine answers for one prospect per request)',
 		routing: { send: { type: 'body', property: 'events[0].prospect_id' } },
 		displayOptions: { show: { resource: ['leasingEvent'], operation: ['create'] } },
 	},

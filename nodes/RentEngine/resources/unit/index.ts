@@ -49,6 +49,17 @@ export const unitDescription: INodeProperties[] = [
 				},
 			},
 			{
+				name: 'Get Leasing Performance',
+				value: 'getLeasingPerformance',
+				action: 'Get leasing performance of a unit',
+				description: 'Days on market, leads, showings and applications of one unit over a period (from live field reports; not in RentEngine\'s public docs)',
+				routing: {
+					request: { method: 'GET' },
+					send: { paginate: true },
+					output: { postReceive: [check] },
+				},
+			},
+			{
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many units',
@@ -297,6 +308,57 @@ export const unitDescription: INodeProperties[] = [
 		],
 		routing: { send: { type: 'query', property: 'unitIds' } },
 		displayOptions: { show: { resource: ['unit'], operation: ['get'] } },
+	},
+	{
+		displayName: 'Unit',
+		name: 'unitId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchUnits', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1001',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'A unit ID is a whole number' },
+					},
+				],
+			},
+		],
+		routing: {
+			request: { url: '=/reporting/leasing-performance/units/{{encodeURIComponent($value)}}' },
+		},
+		displayOptions: { show: { resource: ['unit'], operation: ['getLeasingPerformance'] } },
+	},
+	{
+		displayName: 'Start',
+		name: 'start',
+		required: true,
+		type: 'dateTime',
+		default: '',
+		description: 'Start of the period',
+		routing: { send: { type: 'query', property: 'start' } },
+		displayOptions: { show: { resource: ['unit'], operation: ['getLeasingPerformance'] } },
+	},
+	{
+		displayName: 'End',
+		name: 'end',
+		required: true,
+		type: 'dateTime',
+		default: '',
+		description: 'End of the period',
+		routing: { send: { type: 'query', property: 'end' } },
+		displayOptions: { show: { resource: ['unit'], operation: ['getLeasingPerformance'] } },
 	},
 	{
 		displayName: 'Return All',
