@@ -257,9 +257,10 @@ async function timeWindowPages(
 ) {
 	const seen = new Set<string>();
 	const results: INodeExecutionData[] = [];
+	let minPageSize = 1;
 	for (;;) {
 		// One more than still needed: the first record of every later window is the repeated boundary record.
-		const pageSize = Math.min(paging.maxPageSize, limit - results.length + (seen.size ? 1 : 0));
+		const pageSize = Math.min(paging.maxPageSize, Math.max(minPageSize, limit - results.length + (seen.size ? 1 : 0)));
 		qs[paging.limitParameter] = pageSize;
 		const { items, body } = await send();
 		// Paging follows the raw records; the output is what the operation's postReceive steps kept of them.
@@ -273,12 +274,18 @@ async function timeWindowPages(
 		results.push(...items.filter((item) => fresh.has(String(item.json[paging.idField]))));
 		if (records.length < pageSize || results.length >= limit) break;
 		const last = records[records.length - 1]?.[paging.timestampField];
-		if (!fresh.size || typeof last !== 'string' || last === qs[paging.afterParameter]) {
-			throw new NodeOperationError(this.getNode(), `${profile.name} returned a full page that does not move the time window forward`, {
-				description: `More than ${pageSize} records share the ${paging.timestampField} ${String(last)}, so paging by time cannot get past them. Narrow the date range or lower the Limit.`,
-			});
+		if (typeof last === 'string' && last !== qs[paging.afterParameter]) {
+			qs[paging.afterParameter] = last;
+			continue;
 		}
-		qs[paging.afterParameter] = last;
+		// The whole page shares the window's lower bound (records created at the same instant): ask for more at once.
+		if (pageSize < paging.maxPageSize) {
+			minPageSize = Math.min(paging.maxPageSize, pageSize * 2);
+			continue;
+		}
+		throw new NodeOperationError(this.getNode(), `${profile.name} returned a full page that does not move the time window forward`, {
+			description: `More than ${pageSize} records share the ${paging.timestampField} ${String(last)}, so paging by time cannot get past them. Narrow the date range.`,
+		});
 	}
 	return results.slice(0, limit);
 }
@@ -289,8 +296,8 @@ function at(body: unknown, path: string): unknown {
 }
 
 /**
- * Splits [start, end] into consecutive windows of at most `maxDays` (each ends 1 s before the next starts, so no
- * instant is asked for twice). Values are ISO 8601; a value without an offset is taken as UTC.
+ * Splits [start, end] into consecutive windows of at most `maxDays` (each ends 1 ms before the next starts, so no
+ * instant is asked for twice or skipped). Values are ISO 8601; a value without an offset is taken as UTC.
  */
 export function splitDateRange(start: string, end: string, maxDays: number): Array<{ start: string; end: string }> {
 	const from = DateTime.fromISO(start, { zone: 'utc' });
@@ -299,8 +306,8 @@ export function splitDateRange(start: string, end: string, maxDays: number): Arr
 	if (to < from) throw new Error(`End (${end}) is before Start (${start})`);
 	const windows: Array<{ start: string; end: string }> = [];
 	for (let s = from; s <= to; s = s.plus({ days: maxDays })) {
-		const e = DateTime.min(s.plus({ days: maxDays }).minus({ seconds: 1 }), to);
-		windows.push({ start: s.toUTC().toISO({ suppressMilliseconds: true })!, end: e.toUTC().toISO({ suppressMilliseconds: true })! });
+		const e = DateTime.min(s.plus({ days: maxDays }).minus({ milliseconds: 1 }), to);
+		windows.push({ start: s.toUTC().toISO()!, end: e.toUTC().toISO()! });
 		if (e >= to) break;
 	}
 	return windows;
