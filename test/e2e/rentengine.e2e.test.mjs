@@ -20,6 +20,7 @@ import * as lab from '../../scripts/lib/n8n-lab.mjs';
 import { startRentEngineSimulator } from '../simulators/rentengine.mjs';
 
 const UNITS = 250;
+const PROSPECTS = 260;
 const API_TOKEN = 'e2e-rentengine-token-0123456789';
 const WEBHOOK_SECRET = 'e2e-webhook-secret-abcdef';
 const CREDENTIAL = { id: 'rentengine-demo', name: 'RentEngine (simulator)' };
@@ -68,7 +69,7 @@ after(async () => {
 step('setup: n8n installed, package packed and installed, credential and workflow imported', [], async () => {
 	state.labInfo = await timed('ensureN8n', () => lab.ensureN8n());
 	assert.equal(state.labInfo.n8nVersion, lab.N8N_VERSION);
-	state.sim = await startRentEngineSimulator({ port: 0, token: API_TOKEN, units: UNITS, seed: 42 });
+	state.sim = await startRentEngineSimulator({ port: 0, token: API_TOKEN, units: UNITS, prospects: PROSPECTS, seed: 42 });
 	state.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-rentengine-'));
 
 	const installed = await timed('installPackage', () => lab.installPackage(state.userFolder));
@@ -149,6 +150,53 @@ step('CLI execute under faults: a 429 burst is retried inside n8n, a 429 storm f
 	assert.equal(state.sim.requests.length, 6, 'one try + 5 retries, then stop');
 	const runData = storm.json?.data?.resultData?.runData;
 	assert.equal(runData ? lab.nodeItems(runData, GET_ALL_NODE).length : 0, 0, 'no partial output');
+});
+
+/** A one-node workflow (manual trigger → RentEngine with `parameters`), imported through the CLI. */
+async function importOneNodeWorkflow(id, name, parameters) {
+	const wf = JSON.parse(JSON.stringify(GET_ALL));
+	Object.assign(wf, { id, name });
+	const node = wf.nodes.find((n) => n.type === lab.NODE_TYPES.rentEngine);
+	node.name = name;
+	node.parameters = parameters;
+	const trigger = wf.nodes.find((n) => n !== node).name;
+	wf.connections = { [trigger]: { main: [[{ node: name, type: 'main', index: 0 }]] } };
+	await lab.importJson(state.userFolder, 'workflow', wf);
+	return wf;
+}
+
+step('CLI execute: prospects Return All over several time windows, and a 70-day report in 3 windows', ['ready'], async () => {
+	const prospects = await importOneNodeWorkflow('reProspectsAll01', 'All prospects', { resource: 'prospect', operation: 'getAll', returnAll: true, filters: {} });
+	state.sim.clearRequests();
+	const res = await timed('cliProspects', () => lab.cli(state.userFolder, ['execute', `--id=${prospects.id}`, '--rawOutput']));
+	assert.equal(res.json?.status, 'success', res.stdout.slice(0, 2000));
+	const items = lab.nodeItems(res.json.data.resultData.runData, 'All prospects');
+	const expected = [...state.sim.db.prospects].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
+	assert.deepEqual(items.map((i) => i.json.id), expected.map((p) => p.id), 'every prospect once, oldest first');
+	const windows = state.sim.requests.filter((r) => r.path.endsWith('/prospects'));
+	assert.ok(windows.length >= 3, `several windows (${windows.length})`);
+	assert.ok(windows.slice(1).every((r) => r.query.created_after), 'later windows start at the last record seen');
+
+	const account = state.sim.db.accounts[0].id;
+	const report = await importOneNodeWorkflow('reMarketingSrc01', 'Marketing sources', {
+		resource: 'report',
+		operation: 'getMarketingSources',
+		accountIds: { __rl: true, mode: 'id', value: account },
+		start: '2024-07-15T00:00:00Z',
+		end: '2024-09-23T00:00:00Z',
+		returnAll: true,
+	});
+	state.sim.clearRequests();
+	const rep = await timed('cliReport', () => lab.cli(state.userFolder, ['execute', `--id=${report.id}`, '--rawOutput']));
+	assert.equal(rep.json?.status, 'success', rep.stdout.slice(0, 2000));
+	const rows = lab.nodeItems(rep.json.data.resultData.runData, 'Marketing sources');
+	const sent = state.sim.requests.filter((r) => r.path.endsWith('/reporting/marketing-sources'));
+	assert.equal(sent.length, 3, '70 days = 3 windows of at most 32 days');
+	assert.ok(sent.every((r) => r.status === 200));
+	const leads = rows.reduce((n, r) => n + r.json.leads, 0);
+	const inRange = state.sim.db.prospects.filter((p) => p.account_id === account && Date.parse(p.created_at) >= Date.parse('2024-07-15T00:00:00Z') && Date.parse(p.created_at) <= Date.parse('2024-09-23T00:00:00Z'));
+	assert.equal(leads, inRange.length, 'leads added up across the windows');
+	assert.equal(new Set(rows.map((r) => r.json.source_key)).size, rows.length, 'one row per source');
 });
 
 step('server starts with the package loaded; owner, API key, node types listed', ['ready'], async () => {

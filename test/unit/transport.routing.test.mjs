@@ -35,6 +35,18 @@ const sim = createSimulator({
 			},
 		},
 		{
+			// A `has_more` envelope whose server caps the page below what was asked (RentEngine reports style).
+			method: 'GET',
+			path: '/envelope',
+			handler({ db, query }) {
+				const page = Number(query.page_number ?? 0);
+				const size = Math.min(Number(query.limit ?? 10), 25);
+				const data = db.records.slice(page * size, page * size + size);
+				const hasMore = (page + 1) * size < db.records.length;
+				return { status: 200, body: { data, page: { has_more: hasMore, next_page_number: hasMore ? page + 1 : null } } };
+			},
+		},
+		{
 			method: 'POST',
 			path: '/rpc',
 			handler: ({ body }) =>
@@ -54,8 +66,11 @@ const profile = {
 		if (error) return { message: error.message, code: error.code };
 		return statusCode >= 400 ? { message: `HTTP ${statusCode}` } : undefined;
 	},
-	extractItems: (body) => (Array.isArray(body) ? body : undefined),
+	extractItems: (body) => (Array.isArray(body) ? body : Array.isArray(body?.data) ? body.data : undefined),
 	retry: { baseDelayMs: 1, maxDelayMs: 5 },
+	pagingStyles: {
+		envelope: { style: 'envelope', pageParameter: 'page_number', sizeParameter: 'limit', firstPage: 0, maxPageSize: 2000, dataPath: 'data', hasMorePath: 'page.has_more', nextPagePath: 'page.next_page_number' },
+	},
 };
 
 const credentialType = {
@@ -104,6 +119,16 @@ before(async () => {
 							},
 						},
 						{
+							name: 'Get Many (Envelope)',
+							value: 'getEnvelope',
+							routing: {
+								request: { method: 'GET', url: '/envelope' },
+								send: { paginate: true },
+								operations: { pagination: transport.pagedRequest(profile, 'envelope') },
+								output: { postReceive: [check, transport.listItems(profile)] },
+							},
+						},
+						{
 							name: 'Call',
 							value: 'call',
 							routing: {
@@ -114,8 +139,8 @@ before(async () => {
 						},
 					],
 				},
-				{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, displayOptions: { show: { operation: ['getAll'] } } },
-				{ displayName: 'Limit', name: 'limit', type: 'number', default: 50, displayOptions: { show: { operation: ['getAll'], returnAll: [false] } } },
+				{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, displayOptions: { show: { operation: ['getAll', 'getEnvelope'] } } },
+				{ displayName: 'Limit', name: 'limit', type: 'number', default: 50, displayOptions: { show: { operation: ['getAll', 'getEnvelope'], returnAll: [false] } } },
 				{ displayName: 'Method', name: 'method', type: 'string', default: 'ok', displayOptions: { show: { operation: ['call'] } } },
 			],
 		},
@@ -154,6 +179,22 @@ describe('shared transport: offset paging', () => {
 		const items = await run({ operation: 'getAll', returnAll: true });
 		assert.equal(items.length, RECORDS);
 		assert.deepEqual(apiRequests().map((r) => [r.query.offset, r.status]), [['0', 200], ['50', 503], ['50', 200], ['100', 200]]);
+	});
+});
+
+describe('shared transport: has_more envelope', () => {
+	test('Return All follows has_more and next_page_number when the server pages below the size asked for', async () => {
+		sim.clearRequests();
+		const items = await run({ operation: 'getEnvelope', returnAll: true });
+		assert.deepEqual(items.map((i) => i.json.id), Array.from({ length: RECORDS }, (_, i) => i + 1));
+		assert.deepEqual(apiRequests().map((r) => [r.query.page_number, r.query.limit]), [0, 1, 2, 3, 4].map((p) => [String(p), '2000']));
+	});
+
+	test('Limit stops as soon as enough records arrived', async () => {
+		sim.clearRequests();
+		const items = await run({ operation: 'getEnvelope', returnAll: false, limit: 30 });
+		assert.equal(items.length, 30);
+		assert.equal(apiRequests().length, 2);
 	});
 });
 
