@@ -1,17 +1,22 @@
 // Local simulator of the RentEngine Public API v1.1.1 (https://app.rentengine.io/api/public/v1), built on base.mjs.
 //
 // Source of truth: specs/rentengine-openapi.reconstructed.yaml (loaded at startup; parameters, enums and
-// request schemas are validated against it directly) and shared/guides/rentengine-entrata.md §1.
+// request schemas are validated against it directly) and the project's RentEngine guide §1 (field reports: §1.6).
 //
 // Vendor behaviour reproduced: `Authorization: Bearer <token>` on every route (401 `{error, details: []}`);
 // lists are bare JSON arrays ordered by id, paged with `limit` (default 50, max 100) and 0-indexed `page_number`;
 // multi-value filters are comma-separated; unknown query parameters, unknown top-level body fields, wrong types
 // and enum values are 400 `{error, details: [ajv-style]}`; webhooks are `{type, table, record, old_record}` with an
 // `x-api-token` header (record: null on DELETE, old_record: null on INSERT).
+// From the field reports (spec `x-source`): /prospects pages by creation-time window (`created_after` inclusive,
+// `created_before` exclusive, oldest first, page parameters refused); /calls, /messages and /reporting/* answer
+// `{data, page: {limit, page_number, has_more, next_page_number}}`; reports refuse a span over 32 days; leasing
+// performance refuses a bare date; the ajv messages read "must …" (ajv 8); with `rateLimit` every response carries
+// X-Ratelimit-Limit/Remaining/Reset and a request over the budget gets 429 with Retry-After.
 //
 // ASSUMPTIONS (the docs are truncated or silent here; change them when the live API says otherwise):
 // - `limit` must also be >= 1 (the spec only states the maximum); a non-integer limit/page_number is a type error.
-// - Brief-only list endpoints (not in the public docs) accept `limit`, `page_number` and: /prospects, /subteams and
+// - Brief-only list endpoints (not in the public docs) accept `limit`, `page_number` and: /subteams and
 //   /multifamily_properties `account_id`; /floorplans `multifamily_property_id`; /leasing_events `prospect_id`.
 //   /lockbox_installations takes paging only and is derived from lockbox events: one row per lockbox whose latest
 //   Install/Uninstall event is an Install: {id (the Install event id), lockbox_id, serial_number, unit_id, account_id,
