@@ -202,8 +202,11 @@ export function buildModel(cfg, rawOps) {
 	return model;
 }
 
-function plural(noun) {
-	return /[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`;
+/** English plural of the last word of a resource name ("lockbox" → "lockboxes", "property" → "properties"). */
+export function plural(noun) {
+	if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
+	if (/(s|x|z|ch|sh)$/.test(noun)) return `${noun}es`;
+	return `${noun}s`;
 }
 
 /** Sentence-case action with the resource and no article (n8n UX guidelines). */

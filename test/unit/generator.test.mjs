@@ -63,3 +63,15 @@ test('every operation follows n8n conventions: action, paginate hook, response c
 		}
 	}
 });
+
+test('action names read as English: plurals of every resource, in sentence case', async () => {
+	const { plural } = await import('../../scripts/generator/model.mjs');
+	assert.deepEqual(['lockbox', 'property', 'unit', 'leasing event', 'bus', 'day'].map(plural), ['lockboxes', 'properties', 'units', 'leasing events', 'buses', 'days']);
+	const { nodes } = await loadPackage();
+	const actions = nodes.rentEngine.description.properties.filter((p) => p.name === 'operation').flatMap((p) => p.options.map((o) => o.action));
+	assert.ok(actions.includes('Get many lockboxes') && actions.includes('Get many multifamily properties'));
+	for (const a of actions) {
+		assert.doesNotMatch(a, /\w(xs|[^aeiou]ys|chs|shs)\b/, `"${a}" has a malformed plural`);
+		assert.equal(a, a[0] + a.slice(1).replace(/\b[A-Z](?=[a-z])/g, (c) => c.toLowerCase()), `"${a}" is sentence case`);
+	}
+});

@@ -37,8 +37,8 @@ export const lockboxDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many lockboxs',
-				description: 'Retrieve a list of lockboxs',
+				action: 'Get many lockboxes',
+				description: 'Retrieve a list of lockboxes',
 				routing: {
 					request: { method: 'GET', url: '/lockboxes' },
 					send: { paginate: true },

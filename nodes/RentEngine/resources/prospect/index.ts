@@ -15,7 +15,7 @@ export const prospectDescription: INodeProperties[] = [
 			{
 				name: 'Get Calls',
 				value: 'getCalls',
-				action: 'Get a prospect\'s calls',
+				action: 'Get calls of a prospect',
 				description: 'Retrieve the calls with one prospect (from live field reports; not in RentEngine\'s public docs)',
 				routing: {
 					request: { method: 'GET', url: '/calls' },
@@ -41,7 +41,7 @@ export const prospectDescription: INodeProperties[] = [
 			{
 				name: 'Get Messages',
 				value: 'getMessages',
-				action: 'Get a prospect\'s messages',
+				action: 'Get messages of a prospect',
 				description: 'Retrieve the text messages with one prospect (from live field reports; not in RentEngine\'s public docs)',
 				routing: {
 					request: { method: 'GET', url: '/messages' },
