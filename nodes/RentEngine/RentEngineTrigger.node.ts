@@ -71,7 +71,11 @@ export class RentEngineTrigger implements INodeType {
 		name: 'rentEngineTrigger',
 		icon: { light: 'file:../../icons/rentengine.svg', dark: 'file:../../icons/rentengine.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. It exists because n8n 2.41 evaluates a legacy Webhook-v1 expression
+		// (`options.binaryData`) on every delivery to any trigger whose typeVersion is 1; from 1.1 on it does not,
+		// which roughly doubles the rate at which deliveries (forged ones included) are answered.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{($parameter["tables"].length ? $parameter["tables"].join(", ") : "all tables") + ": " + $parameter["events"].join(", ")}}',
 		description: 'Starts the workflow when RentEngine sends a webhook for a created, updated or deleted record',
 		defaults: { name: 'RentEngine Trigger' },
@@ -197,6 +201,7 @@ export class RentEngineTrigger implements INodeType {
 						deliveryId: (headerId as string | undefined) ?? null,
 						payloadHash,
 					};
-		return { workflowData: [this.helpers.returnJsonArray([json])] };
+		// Acknowledged with a small JSON body (n8n would otherwise answer with the text of its response-data setting).
+		return { workflowData: [this.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
 	}
 }

@@ -105,7 +105,7 @@ export async function packPackage(destDir) {
  * Installs the BUILT package into `<userFolder>/.n8n/nodes` the way n8n installs a community package:
  * `npm pack` of the repo, then `npm install <tgz>` in the nodes folder (runtime deps such as luxon come along).
  */
-export async function installPackage(userFolder) {
+export async function installPackage(userFolder, { extraPackages = [] } = {}) {
 	const started = Date.now();
 	if (!fs.existsSync(path.join(REPO_ROOT, 'dist/nodes/RentEngine/RentEngine.node.js'))) {
 		throw new Error('dist/ is missing: run `npm run build` first');
@@ -114,13 +114,20 @@ export async function installPackage(userFolder) {
 	const nodesDir = path.join(userFolder, '.n8n/nodes');
 	try {
 		const tgz = await packPackage(packDir);
+		// Test-only packages (e.g. the bench's control trigger) are packed and installed the same way.
+		const extras = [];
+		for (const dir of extraPackages) {
+			const pack = await run('npm', ['pack', '--pack-destination', packDir, '--json', '--loglevel=error', dir], { cwd: dir });
+			if (pack.code !== 0) throw new Error(`npm pack of ${dir} failed:\n${pack.stderr}`);
+			extras.push(path.join(packDir, path.basename(JSON.parse(pack.stdout)[0].filename)));
+		}
 		fs.mkdirSync(nodesDir, { recursive: true });
 		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
 		// a reused folder (the demo) must get the current build even though the version did not change
 		fs.rmSync(path.join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
 		const inst = await run(
 			'npm',
-			['install', '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz],
+			['install', '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tgz, ...extras],
 			{ cwd: nodesDir },
 		);
 		if (inst.code !== 0) throw new Error(`npm install of ${tgz} failed:\n${inst.stderr}`);
@@ -205,6 +212,7 @@ export function logTail(file, lines = 60) {
  * /healthz/readiness (120 s). Returns { baseUrl, port, logFile, readyMs, logTail(), stop() }.
  * Queue mode: `command` 'worker' (readiness on its QUEUE_HEALTH_CHECK_PORT, which `port` then is) or 'webhook',
  * with `args` such as `--concurrency=5` and a `logName` so several processes can share one user folder.
+ * `nodeArgs` go to Node itself (e.g. `--cpu-prof`).
  */
 export async function startN8n({
 	userFolder,
@@ -215,6 +223,7 @@ export async function startN8n({
 	command = 'start',
 	args = [],
 	logName = 'n8n.log',
+	nodeArgs = [],
 }) {
 	const { nodeBinDir, node24, n8nBin } = await lab();
 	port ??= await freePort();
@@ -226,7 +235,7 @@ export async function startN8n({
 	const env = n8nEnv({ nodeBinDir, userFolder, port, brokerPort, extra: extraEnv });
 	if (command === 'worker') Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) });
 	// detached: its own process group, so stop() can also reach the task-runner child.
-	const child = spawn(node24, [n8nBin, command, ...args], {
+	const child = spawn(node24, [...nodeArgs, n8nBin, command, ...args], {
 		cwd: userFolder,
 		env,
 		stdio: ['ignore', fd, fd],

@@ -271,6 +271,11 @@ step('trigger: a unit created in RentEngine starts one execution; bad tokens/bod
 	assert.equal(item.json.deliveryId, delivery.deliveryId);
 	assert.equal(lab.nodeItems(exe.data.resultData.runData, 'Handle new unit').length, 1);
 
+	// A valid delivery is acknowledged with a small JSON body (not n8n's internal response-data word).
+	const ack = await lab.http(webhookUrl, { method: 'POST', headers: { 'x-api-token': WEBHOOK_SECRET }, body: { type: 'DELETE', table: 'floorplans', record: null, old_record: { id: 5 } } });
+	assert.equal(ack.status, 200);
+	assert.deepEqual(ack.body, { received: true, ignored: true }, 'a filtered-out delivery: acknowledged, no execution');
+
 	const event = { type: 'INSERT', table: 'units', record: { id: 999999 }, old_record: null };
 	const wrong = await lab.http(webhookUrl, { method: 'POST', headers: { 'x-api-token': 'not-the-secret' }, body: event });
 	assert.equal(wrong.status, 401, wrong.text);

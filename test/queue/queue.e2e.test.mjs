@@ -209,7 +209,10 @@ async function deliver(count, firstId) {
 				}),
 			),
 		);
-		for (const r of res) assert.equal(r.status, 200, r.text);
+		for (const r of res) {
+			assert.equal(r.status, 200, r.text);
+			assert.deepEqual(r.body, { received: true }, 'acknowledged with a small JSON body');
+		}
 	}
 	return ids;
 }

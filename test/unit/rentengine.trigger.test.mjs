@@ -67,6 +67,14 @@ describe('authentication', () => {
 		const { result, sent } = await call({ headers: { 'x-api-token': SECRET }, body: unitInsert });
 		assert.equal(sent.status, undefined);
 		assert.deepEqual(result.workflowData, [[{ json: unitInsert.record }]]);
+		assert.deepEqual(result.webhookResponse, { received: true }, 'acknowledged with a small JSON body');
+	});
+
+	test('version 1.1 is the default and behaves as 1 (it only spares n8n a legacy per-delivery expression)', async () => {
+		const { nodes } = await loadPackage();
+		const { description } = nodes.rentEngineTrigger;
+		assert.deepEqual(description.version, [1, 1.1]);
+		assert.equal(description.defaultVersion, 1.1);
 	});
 
 	for (const [label, headers] of [
