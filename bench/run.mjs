@@ -237,7 +237,11 @@ async function main() {
 			`- B: ${measured('B http').map((r) => fmt(r.ms)).join(', ')}`,
 			'',
 		].join('\n');
-		fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), md);
+		// Keep the other benchmarks' sections (bench/triggers.mjs writes between its own markers).
+		const resultsFile = path.join(BENCH_DIR, 'results.md');
+		const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
+		const triggers = /<!-- triggers -->[\s\S]*<!-- \/triggers -->/.exec(previous)?.[0];
+		fs.writeFileSync(resultsFile, triggers ? `${md.trimEnd()}\n\n${triggers}\n` : md);
 
 		console.log('');
 		const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => String(r[c]).length)));

@@ -4,12 +4,15 @@
 //   - RentEngine Trigger → No Operation             (ours)
 //   - core Webhook node, Header Auth x-api-token → No Operation   (n8n's own)
 //   - a minimal community trigger answering 401 at once (test/fixtures/minimal-trigger): the floor n8n itself
-//     imposes on any non-core trigger (it prepares an expression isolate before calling a community webhook()).
+//     imposes on any non-core trigger (it prepares an expression isolate before calling a community webhook()),
+//   - the same minimal trigger reading its credential first: the floor for any community trigger that checks a
+//     secret stored in a credential.
+// (and the RentEngine Trigger at typeVersion 1, as in workflows saved before 1.1).
 // Cases: accepted (right token: one execution each), rejected (wrong token: 401, no execution), filtered (right
 // token, table not selected: acknowledged, no execution). Rounds alternate the sides so machine noise hits all of
 // them alike; medians and spreads are printed and written into bench/results.md between the trigger markers.
 //
-//   node bench/triggers.mjs [--seconds S] [--rounds R] [--connections C] [--profile DIR]
+//   node bench/triggers.mjs [--seconds S] [--rounds R] [--connections C] [--sides REGEX] [--profile DIR]
 // --profile DIR: also run the server with --cpu-prof into DIR (for `chrome://inspect` / speedscope).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +32,7 @@ const SECONDS = Number(arg('seconds', 8));
 const ROUNDS = Number(arg('rounds', 3));
 const CONNECTIONS = Number(arg('connections', 10));
 const PROFILE_DIR = arg('profile', undefined);
+const SIDES = arg('sides', undefined); // a regular expression: run only the sides whose name matches
 const SECRET = 'bench-webhook-secret-0123456789';
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const FIXTURE = path.join(lab.REPO_ROOT, 'test/fixtures/minimal-trigger');
@@ -84,6 +88,8 @@ function workflows() {
 	});
 	return {
 		ours: flow('benchTrigOurs01', 'Bench: RentEngine Trigger', rentEngine('0b0e0000-0000-4000-8000-000000000001', [], triggerVersion())),
+		// Workflows saved before 1.1 keep typeVersion 1 (n8n never upgrades them): measured to show what 1.1 saves.
+		oursV1: flow('benchTrigOursV1', 'Bench: RentEngine Trigger v1', rentEngine('0b0e0000-0000-4000-8000-000000000005', [], 1)),
 		oursFiltered: flow('benchTrigFilt01', 'Bench: RentEngine Trigger (floorplans only)', rentEngine('0b0e0000-0000-4000-8000-000000000002', ['floorplans'], triggerVersion())),
 		core: flow('benchTrigCore01', 'Bench: core Webhook (Header Auth)', {
 			id: 'core-hook',
@@ -103,6 +109,16 @@ function workflows() {
 			position: [0, 0],
 			webhookId: '0b0e0000-0000-4000-8000-000000000004',
 			parameters: {},
+		}),
+		minimalCredential: flow('benchTrigMiniCred', 'Bench: minimal community trigger reading its credential', {
+			id: 'mini-cred',
+			name: 'On change',
+			type: 'n8n-nodes-minimal-trigger.minimalCredentialTrigger',
+			typeVersion: 1.1,
+			position: [0, 0],
+			webhookId: '0b0e0000-0000-4000-8000-000000000006',
+			parameters: {},
+			credentials: { httpHeaderAuth: { id: 'bench-header', name: 'x-api-token (bench)' } },
 		}),
 	};
 }
@@ -143,7 +159,7 @@ async function main() {
 			await lab.activateWorkflow(n8n.baseUrl, owner.apiKey, created.id);
 		}
 		const url = (wf) => `${n8n.baseUrl}/webhook/${wf.nodes[0].webhookId}/webhook`;
-		const urls = { ours: url(wfs.ours), oursFiltered: url(wfs.oursFiltered), minimal: url(wfs.minimal), core: `${n8n.baseUrl}/webhook/bench-core` };
+		const urls = { ours: url(wfs.ours), oursV1: url(wfs.oursV1), oursFiltered: url(wfs.oursFiltered), minimal: url(wfs.minimal), minimalCredential: url(wfs.minimalCredential), core: `${n8n.baseUrl}/webhook/bench-core` };
 		for (const u of Object.values(urls)) await lab.waitForWebhook(u, { body: {} });
 
 		const sides = {
@@ -152,8 +168,11 @@ async function main() {
 			'rejected: RentEngine Trigger': [urls.ours, 'wrong-token', 401],
 			'rejected: core Webhook': [urls.core, 'wrong-token', 403],
 			'rejected: minimal community trigger': [urls.minimal, 'wrong-token', 401],
+			'rejected: minimal trigger reading its credential': [urls.minimalCredential, 'wrong-token', 401],
+			'rejected: RentEngine Trigger, typeVersion 1': [urls.oursV1, 'wrong-token', 401],
 			'filtered out: RentEngine Trigger': [urls.oursFiltered, SECRET, 200],
 		};
+		if (SIDES) for (const k of Object.keys(sides)) if (!new RegExp(SIDES).test(k)) delete sides[k];
 		// A short warm-up per side (JIT, caches), not counted.
 		for (const [u, token] of Object.values(sides)) await autocannon({ url: u, method: 'POST', connections: 2, duration: 1, headers: { 'content-type': 'application/json', 'x-api-token': token }, body: BODY });
 		const results = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
@@ -172,13 +191,16 @@ async function main() {
 		const summary = Object.fromEntries(
 			Object.entries(results).map(([k, rs]) => [k, { rps: median(rs.map((r) => r.rps)), min: Math.min(...rs.map((r) => r.rps)), max: Math.max(...rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) }]),
 		);
-		const ratio = (a, b) => summary[a].rps / summary[b].rps;
+		const ratio = (a, b) => (summary[a] && summary[b] ? summary[a].rps / summary[b].rps : NaN);
 		const ratios = {
 			'accepted: ours / core': ratio('accepted: RentEngine Trigger', 'accepted: core Webhook'),
 			'rejected: ours / core': ratio('rejected: RentEngine Trigger', 'rejected: core Webhook'),
 			'rejected: ours / minimal community trigger': ratio('rejected: RentEngine Trigger', 'rejected: minimal community trigger'),
 			'rejected: minimal community trigger / core': ratio('rejected: minimal community trigger', 'rejected: core Webhook'),
+			'rejected: ours / minimal trigger reading its credential': ratio('rejected: RentEngine Trigger', 'rejected: minimal trigger reading its credential'),
+			'rejected: minimal trigger reading its credential / core': ratio('rejected: minimal trigger reading its credential', 'rejected: core Webhook'),
 			'filtered out: ours / core rejection': ratio('filtered out: RentEngine Trigger', 'rejected: core Webhook'),
+			'rejected: typeVersion 1.1 / typeVersion 1 (ours)': ratio('rejected: RentEngine Trigger', 'rejected: RentEngine Trigger, typeVersion 1'),
 		};
 		const lines = [
 			'<!-- triggers -->',
@@ -192,7 +214,7 @@ async function main() {
 			'',
 			'| ratio (throughput) | value |',
 			'| --- | ---: |',
-			...Object.entries(ratios).map(([k, v]) => `| ${k} | **${v.toFixed(2)}×** |`),
+			...Object.entries(ratios).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `| ${k} | **${v.toFixed(2)}×** |`),
 			'<!-- /triggers -->',
 		];
 		console.log(`\n${lines.join('\n')}`);
