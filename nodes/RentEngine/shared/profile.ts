@@ -2,13 +2,27 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { RENTENGINE_PRODUCTION_URL, RENTENGINE_STAGING_URL } from '../../../credentials/RentEngineApi.credentials';
 
-import type { VendorProfile, VendorErrorInfo } from '../../shared/transport';
+import type { EnvelopePaging, VendorProfile, VendorErrorInfo } from '../../shared/transport';
 
 interface AjvDetail {
 	dataPath?: string;
 	instancePath?: string;
 	message?: string;
 }
+
+/** Calls, messages and reports: page numbers inside `{data, page: {has_more, next_page_number}}`, limit ≤ 2000. */
+const ENVELOPE: EnvelopePaging = {
+	style: 'envelope',
+	pageParameter: 'page_number',
+	sizeParameter: 'limit',
+	firstPage: 0,
+	maxPageSize: 2000,
+	dataPath: 'data',
+	hasMorePath: 'page.has_more',
+	nextPagePath: 'page.next_page_number',
+};
+/** Reports refuse a span over 32 days: longer ranges are fetched window by window. */
+const REPORT_RANGE = { startParameter: 'start', endParameter: 'end', maxDays: 32 };
 
 /** RentEngine: bearer token, page_number (0-based) + limit ≤ 100, errors `{error, details[]}` (ajv). */
 export const rentEngineProfile: VendorProfile = {
@@ -27,39 +41,9 @@ export const rentEngineProfile: VendorProfile = {
 			timestampField: 'created_at',
 			idField: 'id',
 		},
-		envelope: {
-			style: 'envelope',
-			pageParameter: 'page_number',
-			sizeParameter: 'limit',
-			firstPage: 0,
-			maxPageSize: 2000,
-			dataPath: 'data',
-			hasMorePath: 'page.has_more',
-			nextPagePath: 'page.next_page_number',
-		},
-		reportRows: {
-			style: 'envelope',
-			pageParameter: 'page_number',
-			sizeParameter: 'limit',
-			firstPage: 0,
-			maxPageSize: 2000,
-			dataPath: 'data',
-			hasMorePath: 'page.has_more',
-			nextPagePath: 'page.next_page_number',
-			dateRange: { startParameter: 'start', endParameter: 'end', maxDays: 32 },
-		},
-		reportBySource: {
-			style: 'envelope',
-			pageParameter: 'page_number',
-			sizeParameter: 'limit',
-			firstPage: 0,
-			maxPageSize: 2000,
-			dataPath: 'data',
-			hasMorePath: 'page.has_more',
-			nextPagePath: 'page.next_page_number',
-			dateRange: { startParameter: 'start', endParameter: 'end', maxDays: 32 },
-			mergeBy: 'source_key',
-		},
+		envelope: ENVELOPE,
+		reportRows: { ...ENVELOPE, dateRange: REPORT_RANGE },
+		reportBySource: { ...ENVELOPE, dateRange: REPORT_RANGE, mergeBy: 'source_key' },
 	},
 	// `X-Ratelimit-Limit: 30` is sent live; the reset header's unit is not reported, seconds-until-reset assumed.
 	rateLimitHeaders: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' },
