@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 
 import { RENTENGINE_BASE_URL } from '../../credentials/RentEngineApi.credentials';
 import { properties } from './resources';
-import { single } from './shared/routing';
+import { single } from './common/routing';
 import { searchAccounts, searchPrescreeningTemplates, searchUnits } from './listSearch';
 
 export class RentEngine implements INodeType {

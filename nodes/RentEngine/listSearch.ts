@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { vendorRequest } from '../shared/transport';
-import { rentEngineBaseUrl, rentEngineProfile } from './shared/profile';
+import { vendorRequest } from '../common/transport';
+import { rentEngineBaseUrl, rentEngineProfile } from './common/profile';
 
 const PAGE = 100;
 

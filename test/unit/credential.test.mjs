@@ -36,7 +36,7 @@ test('a trailing slash in the base URL override is tolerated', async () => {
 test('without an override the environment picks production or staging', async () => {
 	const { createRequire } = await import('node:module');
 	const require = createRequire(import.meta.url);
-	const { rentEngineBaseUrl } = require('../../dist/nodes/RentEngine/shared/profile.js');
+	const { rentEngineBaseUrl } = require('../../dist/nodes/RentEngine/common/profile.js');
 	assert.equal(rentEngineBaseUrl({ environment: 'production' }), 'https://app.rentengine.io/api/public/v1');
 	assert.equal(rentEngineBaseUrl({ environment: 'staging' }), 'https://staging-app.rentengine.io/api/public/v1');
 	assert.equal(rentEngineBaseUrl({ environment: 'staging', baseUrl: 'http://127.0.0.1:9/x/' }), 'http://127.0.0.1:9/x');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -18,17 +18,13 @@ function repositoryFiles() {
 }
 
 /**
- * Every relative path to a folder called "shared" (`<dots>/shared`), resolved from the file that names it: our own
- * `nodes/shared` (imported as `<dots>/shared/transport` from nodes/<Vendor>/) resolves inside the repository;
- * anything that climbs out of it, or a path join of the two dots and "shared", is a reference to the steering checkout.
+ * Every relative path that climbs to a folder called "shared" (`<dots>/shared`), and every path join of the two dots
+ * and "shared", refers to the steering checkout: nothing inside the repository is called that (our shared code
+ * lives in `nodes/common`), so the rule is as strict as the project's before-stop check.
  */
 function outsideReferences(file, text) {
 	const hits = [];
-	for (const match of text.matchAll(/((?:\.\.\/)+)shared\b/g)) {
-		const target = resolve(root, dirname(file), match[1], 'shared');
-		const inside = !relative(root, target).startsWith('..') && existsSync(target);
-		if (!inside) hits.push(`${file}: ${match[0]}`);
-	}
+	for (const match of text.matchAll(/((?:\.\.\/)+)shared\b/g)) hits.push(`${file}: ${match[0]}`);
 	for (const match of text.matchAll(/['"]\.\.['"],\s*['"]shared\b/g)) hits.push(`${file}: ${match[0]}`);
 	return hits;
 }
@@ -40,10 +36,9 @@ test('no file in the repository refers to the checkout beside it (a clone has no
 	assert.deepEqual(hits, []);
 });
 
-test('the reference check itself tells our nodes/shared from the outside folder', () => {
+test('the reference check itself finds both forms and leaves our nodes/common alone', () => {
 	const dots = '.'.repeat(2);
-	assert.deepEqual(outsideReferences('nodes/RentEngine/listSearch.ts', `from '${dots}/shared/transport'`), []);
-	assert.deepEqual(outsideReferences('nodes/RentEngine/shared/routing.ts', `from '${dots}/${dots}/shared/transport'`), []);
+	assert.deepEqual(outsideReferences('nodes/RentEngine/listSearch.ts', `from '${dots}/common/transport'`), []);
 	assert.equal(outsideReferences('README.md', `see ${dots}/shared/specs`).length, 1);
 	assert.equal(outsideReferences('test/unit/x.mjs', `new URL('${dots}/${dots}/${dots}/shared/specs/a.yaml')`).length, 1);
 	assert.equal(outsideReferences('scripts/a.mjs', `resolve(root, '${dots}', 'shared/specs')`).length, 1);

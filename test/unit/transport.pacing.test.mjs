@@ -1,11 +1,11 @@
-// The shared transport's pacing (nodes/shared/transport/pacing.ts) and date-range windows, as pure functions with
+// The shared transport's pacing (nodes/common/transport/pacing.ts) and date-range windows, as pure functions with
 // an explicit clock, plus the envelope pager's `has_more` walk through RoutingNode on a tiny simulator.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { afterEach, test } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const { reserveSlot, observe, pacingKey, resetPacing, splitDateRange } = require('../../dist/nodes/shared/transport/index.js');
+const { reserveSlot, observe, pacingKey, resetPacing, splitDateRange } = require('../../dist/nodes/common/transport/index.js');
 
 const fixed = { name: 'Fixed', credentialType: 'fixedApi', rateLimit: { requests: 10, perMs: 1000 } };
 const headed = {

@@ -10,7 +10,7 @@ import { runNode } from '../harness/routing.mjs';
 import { createSimulator, HttpError } from '../simulators/base.mjs';
 
 const require = createRequire(import.meta.url);
-const transport = require('../../dist/nodes/shared/transport/index.js');
+const transport = require('../../dist/nodes/common/transport/index.js');
 
 const KEY = 'offset-api-key-123';
 const RECORDS = 120;

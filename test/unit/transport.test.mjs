@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import '../harness/routing.mjs'; // sets N8N_USER_FOLDER before n8n-workflow loads
 
 const require = createRequire(import.meta.url);
-const { serverRequestedDelayMs, backoffDelayMs, resolvePolicy, withRetry } = require('../../dist/nodes/shared/transport/retry.js');
+const { serverRequestedDelayMs, backoffDelayMs, resolvePolicy, withRetry } = require('../../dist/nodes/common/transport/retry.js');
 const { DateTime } = require('luxon');
 
 test('Retry-After in seconds', () => {

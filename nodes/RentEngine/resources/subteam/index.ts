@@ -2,7 +2,7 @@
 // and scripts/generator/rentengine.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../shared/routing';
+import { check, list, paged } from '../../common/routing';
 
 export const subteamDescription: INodeProperties[] = [
 	{

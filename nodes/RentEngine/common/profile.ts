@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { RENTENGINE_PRODUCTION_URL, RENTENGINE_STAGING_URL } from '../../../credentials/RentEngineApi.credentials';
 
-import type { EnvelopePaging, VendorProfile, VendorErrorInfo } from '../../shared/transport';
+import type { EnvelopePaging, VendorProfile, VendorErrorInfo } from '../../common/transport';
 
 interface AjvDetail {
 	dataPath?: string;
@@ -59,7 +59,7 @@ export const rentEngineProfile: VendorProfile = {
 				: undefined,
 		};
 	},
-	// The public docs do not show the list envelope (shared/guides/rentengine-entrata.md §1.2): accept both.
+	// The public docs do not show the list envelope (the RentEngine guide §1.2; README "What is confirmed"): accept both.
 	extractItems(body) {
 		if (Array.isArray(body)) return body as IDataObject[];
 		const data = (body as IDataObject | undefined)?.data;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { VendorErrorInfo, VendorProfile } from '../../shared/transport';
+import type { VendorErrorInfo, VendorProfile } from '../../common/transport';
 
 interface ApiError {
 	Key?: string | null;

@@ -8,7 +8,7 @@ import {
 	simplifyOutput,
 	singleRequest,
 	unwrapProperty,
-} from '../../shared/transport';
+} from '../../common/transport';
 import { rentEngineProfile } from './profile';
 
 export const check = responseCheck(rentEngineProfile);
