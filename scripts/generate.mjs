@@ -6,13 +6,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { indexFile, operationsTable, resourceFile } from './generator/emit.mjs';
+import { enumsFile, indexFile, operationsTable, resetEnums, resourceFile } from './generator/emit.mjs';
 import { buildModel } from './generator/model.mjs';
 import { loadSpec, rawOperations } from './generator/openapi.mjs';
 import { specPath } from './lib/specs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const VENDORS = ['rentengine'];
+const VENDORS = ['rentengine', 'buildium'];
 
 
 export function generate() {
@@ -20,11 +20,14 @@ export function generate() {
 	for (const id of VENDORS) {
 		const cfg = { id, ...JSON.parse(readFileSync(join(root, 'scripts/generator', `${id}.json`), 'utf8')) };
 		const model = buildModel(cfg, rawOperations(loadSpec(specPath(cfg.spec))));
+		resetEnums();
 		for (const entry of model) files.set(join(cfg.out, entry.resource.value, 'index.ts'), resourceFile(cfg, entry));
-		files.set(join(cfg.out, 'index.ts'), indexFile(cfg, model));
+		if (cfg.maxInlineOptions) files.set(join(cfg.out, 'options.ts'), enumsFile(cfg));
+		if (cfg.nodes) for (const key of Object.keys(cfg.nodes)) files.set(join(cfg.out, `${key}.ts`), indexFile(cfg, model, key));
+		else files.set(join(cfg.out, 'index.ts'), indexFile(cfg, model));
 		const readme = join(root, 'README.md');
-		if (existsSync(readme)) {
-			const text = readFileSync(readme, 'utf8');
+		if (files.has('README.md') || existsSync(readme)) {
+			const text = files.get('README.md') ?? readFileSync(readme, 'utf8');
 			const start = `<!-- generated:${id}-operations -->`;
 			const end = `<!-- /generated:${id}-operations -->`;
 			const a = text.indexOf(start);
@@ -55,7 +58,7 @@ function main() {
 		const dir = join(root, cfg.out);
 		if (!existsSync(dir)) continue;
 		for (const name of readdirSync(dir)) {
-			if (name !== 'index.ts' && !files.has(join(cfg.out, name, 'index.ts'))) stale.push(join(cfg.out, name) + ' (not generated any more)');
+			if (!files.has(join(cfg.out, name)) && !files.has(join(cfg.out, name, 'index.ts'))) stale.push(join(cfg.out, name) + ' (not generated any more)');
 		}
 	}
 	if (check) {

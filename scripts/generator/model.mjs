@@ -4,6 +4,8 @@
 // Field = { key, displayName, apiPath, in:'query'|'body'|'path', kind, required, options?, itemType?,
 //           description?, picker?, numeric? }
 
+import { autoOverrides } from './auto.mjs';
+
 const ACRONYMS = new Set(['id', 'ids', 'url', 'uuid', 'iso', 'hoa', 'mls', 'api']);
 
 export function camel(name) {
@@ -21,10 +23,57 @@ export function humanize(name) {
 
 const lcFirst = (s) => s.charAt(0).toLowerCase() + s.slice(1);
 
+/**
+ * A long spec description cut to what fits a field's hint: first paragraph, no HTML, at most `max` characters
+ * (ending on a sentence when one fits). Buildium's descriptions run to several paragraphs of enum explanations.
+ */
+export function shortDescription(text, max) {
+	if (!text || !max) return text;
+	let t = String(text).split(/\r?\n\s*\r?\n/)[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+	if (t.length <= max) return t;
+	const cut = t.slice(0, max);
+	const sentence = cut.lastIndexOf('. ');
+	return sentence > max / 3 ? cut.slice(0, sentence + 1) : `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}
+
+/**
+ * The wire format of a date parameter, from its schema and the format its description demands: Buildium asks for
+ * `YYYY-MM-DD` on some filters, `YYYY-MM-DD HH:MM:SS` on others and UTC `YYYY-MM-DDTHH:MM:SSZ` on the rest.
+ * Luxon format tokens; a `utc:` prefix converts to UTC first. Undefined: the value is sent as typed.
+ */
+export function dateFormatOf(schema, description) {
+	const d = String(description ?? '');
+	if (/YYYY-MM-DD HH:MM:SS/i.test(d)) return 'yyyy-MM-dd HH:mm:ss';
+	if (/YYYY-MM-DDTHH:MM:SS/i.test(d)) return "utc:yyyy-MM-dd'T'HH:mm:ss'Z'";
+	if (schema?.format === 'date' || /YYYY-MM-DD\b/.test(d)) return 'yyyy-MM-dd';
+	return undefined;
+}
+
+/** A small example value for a JSON field, from its schema (required properties, or the first few). */
+export function exampleOf(schema, depth = 0) {
+	const s = schema ?? {};
+	if (s.type === 'array') return depth > 2 ? [] : [exampleOf(s.items, depth + 1)];
+	if (s.type === 'object' || s.properties) {
+		if (depth > 2) return {};
+		const props = Object.entries(s.properties ?? {}).filter(([, p]) => !p?.readOnly);
+		const required = new Set(s.required ?? []);
+		const chosen = props.filter(([k]) => required.has(k));
+		const out = {};
+		for (const [k, p] of chosen.length ? chosen : props.slice(0, 3)) out[k] = exampleOf(p, depth + 1);
+		return out;
+	}
+	if (s.enum) return s.enum[0];
+	if (s.type === 'integer' || s.type === 'number') return 0;
+	if (s.type === 'boolean') return false;
+	if (s.format === 'date') return '2026-01-31';
+	if (s.format === 'date-time') return '2026-01-31T00:00:00Z';
+	return '';
+}
+
 /** One-sentence descriptions carry no final period (n8n lint); longer ones keep theirs. */
 export function tidyDescription(text) {
 	if (!text) return undefined;
-	let t = String(text).replace(/\s+/g, ' ').trim().replace(/\bids?\b/g, (m) => m.toUpperCase().replace('IDS', 'IDs'));
+	let t = String(text).replace(/\s+/g, ' ').trim().replace(/\b[iI][dD]s?\b/g, (m) => m.toUpperCase().replace('IDS', 'IDs'));
 	const sentences = t.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=\.)\s+(?=[A-Z])/);
 	if (sentences.length === 1) t = t.replace(/\.$/, '');
 	else if (!t.endsWith('.')) t += '.';
@@ -49,10 +98,11 @@ function kindOf(schema) {
 
 function makeField(cfg, apiName, apiPath, location, schema, required, parentLabel, opFields = {}) {
 	const ov = { ...(cfg.fields?.[apiName] ?? {}), ...(opFields[apiName] ?? {}) };
-	const { kind, options, itemType } = kindOf(schema);
+	let { kind, options, itemType } = kindOf(schema);
+	if (cfg.dateFormats && kind === 'string' && schema?.format === 'date') kind = 'dateTime';
 	let displayName = ov.displayName ?? humanize(apiName);
 	if (parentLabel) displayName = `${parentLabel} ${displayName}`;
-	let description = ov.description ?? schema?.description;
+	let description = ov.description ?? shortDescription(schema?.description, cfg.maxDescriptionLength);
 	if (kind === 'boolean' && description && !/^whether/i.test(description)) description = `Whether ${lcFirst(description)}`;
 	if (kind === 'boolean' && !description) description = `Whether to set ${displayName}`;
 	if (kind === 'json' && !description) description = 'JSON value';
@@ -74,7 +124,20 @@ function makeField(cfg, apiName, apiPath, location, schema, required, parentLabe
 		picker: ov.picker,
 		default: ov.default,
 		numeric: schema?.type === 'number' || schema?.type === 'integer',
+		dateFormat: cfg.dateFormats ? dateFormatOf(schema, schema?.description) : undefined,
+		example: cfg.bodyObjects && kind === 'json' ? JSON.stringify(exampleOf(schema), null, 2) : undefined,
 	};
+}
+
+/**
+ * Whether a nested body object becomes one field per property (RentEngine: always) or one JSON field with an
+ * example (`bodyObjects: "flattenSmall"`: only objects of at most 8 plain properties are flattened, e.g. phone
+ * numbers and addresses; deeper bodies would multiply the description far beyond n8n's size budget).
+ */
+function flattens(cfg, prop) {
+	if (cfg.bodyObjects !== 'flattenSmall') return true;
+	const props = Object.values(prop.properties);
+	return props.length <= 8 && props.every((p) => p?.type !== 'object' && p?.type !== 'array' && !p?.properties);
 }
 
 function bodyFields(cfg, schema, { prefix = '', required, exclude = [], includeExtensions, opFields = {} }) {
@@ -88,7 +151,7 @@ function bodyFields(cfg, schema, { prefix = '', required, exclude = [], includeE
 	for (const [name, prop] of Object.entries(props)) {
 		if (name.startsWith('x-') || exclude.includes(name) || prop?.readOnly) continue;
 		const isRequired = requiredSet.has(name);
-		if (prop?.type === 'object' && prop.properties && Object.keys(prop.properties).length) {
+		if (prop?.type === 'object' && prop.properties && Object.keys(prop.properties).length && flattens(cfg, prop)) {
 			// Flatten one level of nesting (address, prospectData) into separate fields.
 			const label = opFields[name]?.displayName ?? cfg.fields?.[name]?.displayName ?? humanize(name);
 			const subRequired = new Set(prop.required ?? []);
@@ -115,6 +178,7 @@ function merge(a = {}, b = {}) {
 }
 
 export function buildModel(cfg, rawOps) {
+	const auto = cfg.autoOperations ? autoOverrides(cfg, rawOps) : {};
 	const byResource = new Map();
 	const add = (resource, op) => {
 		if (!byResource.has(resource.value)) byResource.set(resource.value, { resource, operations: [] });
@@ -123,7 +187,7 @@ export function buildModel(cfg, rawOps) {
 		entry.operations.push(op);
 	};
 	for (const raw of [...rawOps, ...(cfg.extraOperations ?? [])]) {
-		const ov = cfg.operations?.[raw.operationId];
+		const ov = auto[raw.operationId] || cfg.operations?.[raw.operationId] ? { ...auto[raw.operationId], ...cfg.operations?.[raw.operationId] } : undefined;
 		if (!ov) throw new Error(`${cfg.vendor}: operation ${raw.operationId} (${raw.method} ${raw.path}) has no entry in the overrides`);
 		const resource = cfg.resources[raw.tag];
 		if (!resource) throw new Error(`${cfg.vendor}: tag ${raw.tag} has no resource`);
@@ -138,11 +202,14 @@ export function buildModel(cfg, rawOps) {
 			clientFilters: ov.clientFilters,
 			unwrap: ov.unwrap,
 			simplify: ov.simplify,
+			returnsArray: Boolean(raw.returnsArray),
+			status: raw.status,
+			file: ov.file ?? (cfg.autoOperations ? fileKind(raw) : undefined),
 		};
 		const variants = ov.split ?? [ov];
 		for (const v of variants) {
 			// Field overrides: global by API name, then the operation's, then the split variant's.
-			const opFields = { id: { displayName: `${resource.name} ID` }, ...merge(ov.fields, v.fields) };
+			const opFields = { id: { displayName: `${resource.name} ID` }, ...merge(resource.fields, merge(ov.fields, v.fields)) };
 			// A body that wraps one record in an array (e.g. {events: [...]}) is described by its record.
 			const [arrayProp] = (ov.bodyItemPath ?? '').split('[');
 			const bodySchema = ov.bodyItemPath ? raw.body?.properties?.[arrayProp]?.items : raw.body;
@@ -171,13 +238,13 @@ export function buildModel(cfg, rawOps) {
 			add(resource, {
 				...base,
 				kind,
+				fields: uniqueKeys(fields),
 				value: v.value,
 				name: v.name,
 				action: v.action ?? ov.action ?? defaultAction(v.name, resource.name),
 				description: tidyDescription(
 					v.description ?? ov.description ?? (kind === 'list' ? `Retrieve a list of ${plural(resource.name.toLowerCase())}` : raw.summary ?? raw.description),
 				),
-				fields,
 			});
 		}
 		if (ov.alsoGet) {
@@ -200,6 +267,28 @@ export function buildModel(cfg, rawOps) {
 	model.sort((a, b) => a.resource.name.localeCompare(b.resource.name));
 	for (const r of model) r.operations.sort((a, b) => a.name.localeCompare(b.name));
 	return model;
+}
+
+/**
+ * Buildium's two-step files: `…/uploads` answers with a presigned URL the bytes go to, `…/downloadrequest(s)` with
+ * a URL to fetch them from. The node does the second step with n8n binary data.
+ */
+function fileKind(raw) {
+	if (raw.method !== 'POST') return undefined;
+	if (/\/uploads$/.test(raw.path)) return 'upload';
+	if (/\/downloadrequests?$/.test(raw.path)) return 'download';
+	return undefined;
+}
+
+/** A path parameter and a body property can share a name (`leaseId` / `LeaseId`): the body one gets a prefix. */
+function uniqueKeys(fields) {
+	const seen = new Set();
+	return fields.map((f) => {
+		let key = f.key;
+		if (seen.has(key)) key = camel(`${f.in} ${f.apiPath.replace(/\./g, ' ')}`);
+		seen.add(key);
+		return key === f.key ? f : { ...f, key };
+	});
 }
 
 /** English plural of the last word of a resource name ("lockbox" → "lockboxes", "property" → "properties"). */

@@ -77,6 +77,8 @@ export function rawOperations(spec) {
 			const parameters = deref([...(item.parameters ?? []), ...(op.parameters ?? [])]);
 			const content = deref(op.requestBody)?.content ?? {};
 			const body = (content['application/json'] ?? Object.values(content)[0])?.schema;
+			const [status, ok] = Object.entries(op.responses ?? {}).find(([code]) => /^2/.test(code)) ?? [];
+			const response = deref(ok?.content?.['application/json']?.schema);
 			ops.push({
 				operationId: op.operationId,
 				tag: op.tags?.[0],
@@ -86,6 +88,8 @@ export function rawOperations(spec) {
 				description: op.description,
 				parameters,
 				body,
+				status: status ? Number(status) : undefined,
+				returnsArray: response?.type === 'array',
 				unverified: Boolean(item['x-reconstructed-from'] || op['x-reconstructed-from']),
 				fieldReported: Boolean(item['x-source'] || op['x-source']),
 			});

@@ -14,7 +14,11 @@ interface ApiError {
 export const buildiumProfile: VendorProfile = {
 	name: 'Buildium',
 	credentialType: 'buildiumApi',
-	paging: { style: 'offset', offsetParameter: 'offset', limitParameter: 'limit', maxPageSize: 1000 },
+	// X-Total-Count tells how many pages there are: Return All asks for exactly those, 10 at a time.
+	paging: { style: 'offset', offsetParameter: 'offset', limitParameter: 'limit', maxPageSize: 1000, totalHeader: 'x-total-count', concurrency: 10 },
+	// "10 concurrent requests per second" per key; the transport paces every request of a credential to stay inside.
+	rateLimit: { requests: 10, perMs: 1000 },
+	queryArrayFormat: 'repeat',
 	extractError(body, statusCode): VendorErrorInfo | undefined {
 		if (statusCode < 400) return undefined;
 		const error = (body ?? {}) as IDataObject;

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './routing';
 export * from './request';
 export * from './pacing';
+export * from './files';

@@ -15,6 +15,11 @@ export interface VendorProfile {
 	pagingStyles?: Record<string, Paging>;
 	/** A fixed request budget per credential (Buildium: 10 per second); the transport paces to stay inside it. */
 	rateLimit?: RateLimit;
+	/**
+	 * How array query parameters are written. Buildium wants the name repeated (`?statuses=A&statuses=B`); n8n's
+	 * default is `statuses[0]=A`.
+	 */
+	queryArrayFormat?: 'repeat' | 'brackets' | 'indices' | 'comma';
 	/** Rate-limit headers the vendor sends; when `remaining` reaches 0 the transport waits for the reset. */
 	rateLimitHeaders?: RateLimitHeaders;
 	/**
@@ -40,6 +45,13 @@ export interface OffsetPaging {
 	offsetParameter: string;
 	limitParameter: string;
 	maxPageSize: number;
+	/**
+	 * Response header with the size of the whole result set (Buildium: X-Total-Count). When the first page carries
+	 * it, the walk makes exactly ⌈total / page size⌉ requests (no empty page at the end) and fetches the remaining
+	 * pages `concurrency` at a time (within the profile's rate limit), keeping the vendor's order.
+	 */
+	totalHeader?: string;
+	concurrency?: number;
 }
 
 /**

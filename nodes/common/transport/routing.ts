@@ -43,6 +43,8 @@ type PaginationFn = (
 export function responseCheck(profile: VendorProfile): PostReceiveFn {
 	return async function (this: IExecuteSingleFunctions, items, response) {
 		const body = checkResponse(this.getNode(), profile, response);
+		// 204 No Content (Buildium's inactivate, delete…): say it worked rather than pass on an empty string.
+		if (body === '' || body === undefined || body === null) return [{ json: { success: true } }];
 		return body === response.body ? items : [{ json: body as IDataObject }];
 	};
 }
@@ -106,6 +108,7 @@ export function simplifyOutput(fields: string[]): PostReceiveFn {
 interface RoutedResult {
 	items: INodeExecutionData[];
 	body: unknown;
+	headers: Record<string, unknown>;
 }
 
 /** The credential, resolved once per item, and its pacing key. */
@@ -132,13 +135,19 @@ async function routedRequest(
 		this,
 		profile.credentialType,
 		// RoutingNode has resolved every expression in these options by now, as it assumes itself.
-		{ ...requestData.options, returnFullResponse: true, ignoreHttpStatusErrors: true } as IHttpRequestOptions,
+		{
+			...requestData.options,
+			...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		} as IHttpRequestOptions,
 		{ credentialsDecrypted: credential.decrypted },
 	)) as IN8nHttpFullResponse;
-	observe(profile, credential.key, response.headers as Record<string, unknown>);
+	const headers = (response.headers ?? {}) as Record<string, unknown>;
+	observe(profile, credential.key, headers);
 	if (!requestData.postReceive.length) {
 		const body = response.body as IDataObject | IDataObject[];
-		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body };
+		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body, headers };
 	}
 	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
 	for (const step of requestData.postReceive) {
@@ -149,7 +158,7 @@ async function routedRequest(
 			items = await action.call(this, items, response);
 		}
 	}
-	return { items, body: response.body };
+	return { items, body: response.body, headers };
 }
 
 async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ResolvedCredential> {
@@ -207,37 +216,68 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 		const qs = (requestData.options.qs = { ...(requestData.options.qs ?? {}) });
 		const credential = await resolveCredentials.call(this, profile);
 		const send = async () => await sendWithRetry.call(this, profile, requestData, credential);
+		// A request of its own for one page (pages fetched concurrently must not share one query object).
+		const sendPage: SendPage = async (pageQs) =>
+			await sendWithRetry.call(this, profile, { ...requestData, options: { ...requestData.options, qs: { ...qs, ...pageQs } } }, credential);
 		switch (paging.style) {
 			case 'timeWindow':
 				return await timeWindowPages.call(this, profile, paging, qs, send, limit);
 			case 'envelope':
 				return await envelopePages.call(this, paging, qs, send, limit);
 			default:
-				return await numberedPages(paging, qs, send, limit);
+				return await numberedPages(paging, sendPage, limit);
 		}
 	};
 }
 
 type Send = () => Promise<RoutedResult>;
+type SendPage = (pageQs: IDataObject) => Promise<RoutedResult>;
+
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name.toLowerCase()] ?? headers[name];
+	return value === undefined || value === null ? undefined : String(Array.isArray(value) ? value[0] : value);
+}
+
+/** Runs `task` over `inputs` with at most `concurrency` at once; results in input order. */
+export async function mapBounded<I, O>(inputs: I[], concurrency: number, task: (input: I) => Promise<O>): Promise<O[]> {
+	const results = new Array<O>(inputs.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < inputs.length) {
+			const index = next++;
+			results[index] = await task(inputs[index]);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker));
+	return results;
+}
 
 /**
  * Page number or offset. The page size stays constant across pages, because a page-number API shifts its page
- * boundaries when the size changes. Stops on a short page.
+ * boundaries when the size changes. With a total-count header (`totalHeader`), the first page says how many pages
+ * there are and the rest are fetched concurrently; without one, pages are walked until a short page.
  */
-async function numberedPages(paging: PageNumberPaging | OffsetPaging, qs: IDataObject, send: Send, limit: number) {
+async function numberedPages(paging: PageNumberPaging | OffsetPaging, sendPage: SendPage, limit: number) {
 	const pageSize = Math.min(paging.maxPageSize, limit);
-	const results: INodeExecutionData[] = [];
-	for (let page = 0; results.length < limit; page++) {
-		if (paging.style === 'pageNumber') {
-			qs[paging.pageParameter] = paging.firstPage + page;
-			qs[paging.sizeParameter] = pageSize;
-		} else {
-			qs[paging.offsetParameter] = page * pageSize;
-			qs[paging.limitParameter] = pageSize;
-		}
-		const { items } = await send();
+	const pageQs = (page: number): IDataObject =>
+		paging.style === 'pageNumber'
+			? { [paging.pageParameter]: paging.firstPage + page, [paging.sizeParameter]: pageSize }
+			: { [paging.offsetParameter]: page * pageSize, [paging.limitParameter]: pageSize };
+	const first = await sendPage(pageQs(0));
+	const results: INodeExecutionData[] = [...first.items];
+	const totalHeader = paging.style === 'offset' ? paging.totalHeader : undefined;
+	const total = totalHeader ? Number(headerValue(first.headers, totalHeader)) : Number.NaN;
+	if (Number.isInteger(total) && total >= 0) {
+		const pages = Math.ceil(Math.min(total, limit) / pageSize);
+		const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 1);
+		const concurrency = (paging.style === 'offset' && paging.concurrency) || 1;
+		for (const page of await mapBounded(rest, concurrency, async (p) => await sendPage(pageQs(p)))) results.push(...page.items);
+		return results.slice(0, limit);
+	}
+	for (let page = 1, last = first.items.length; last >= pageSize && results.length < limit; page++) {
+		const { items } = await sendPage(pageQs(page));
 		results.push(...items);
-		if (items.length < pageSize) break;
+		last = items.length;
 	}
 	return results.slice(0, limit);
 }

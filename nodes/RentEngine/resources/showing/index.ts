@@ -98,6 +98,7 @@ export const showingDescription: INodeProperties[] = [
 		name: 'prospectDataEmail',
 		required: true,
 		type: 'string',
+		placeholder: 'name@email.com',
 		default: '',
 		routing: { send: { type: 'body', property: 'prospectData.email' } },
 		displayOptions: { show: { resource: ['showing'], operation: ['create'] } },

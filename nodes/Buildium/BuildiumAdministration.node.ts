@@ -1,0 +1,28 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { buildiumRequestDefaults, buildiumRequestOperations } from './common/node';
+import { buildiumListSearch } from './listSearch';
+import { enumLoadOptions } from './resources/options';
+import { properties } from './resources/buildiumAdministration';
+
+export class BuildiumAdministration implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Buildium Administration',
+		name: 'buildiumAdministration',
+		icon: { light: 'file:../../icons/buildium.svg', dark: 'file:../../icons/buildium.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Account settings, users, communications, files and client leads in Buildium',
+		defaults: { name: 'Buildium Administration' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'buildiumApi', required: true }],
+		requestDefaults: buildiumRequestDefaults,
+		requestOperations: buildiumRequestOperations,
+		properties,
+	};
+
+	methods = { listSearch: buildiumListSearch, loadOptions: enumLoadOptions };
+}
