@@ -8,6 +8,7 @@ import {
 	type ILoadOptionsFunctions,
 	type INode,
 	type IPollFunctions,
+	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -80,7 +81,7 @@ export function retryDecider(profile: VendorProfile, method: string) {
 	};
 }
 
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions;
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
 
 /**
  * Programmatic request (list search, triggers, polling) with the same auth, retry and error
