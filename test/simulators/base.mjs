@@ -16,6 +16,7 @@
 //     control(ctx) { ... },                  // optional: vendor /__control endpoints, see below
 //     endpoints: [{ prefix: '/__bucket', handle(req, res, url) {} }], // optional raw HTTP handlers outside basePath
 //     webhookFilter(subscriber, event) {}    // optional: false = do not deliver this event to this subscriber
+//     redactHeaders: ['x-api-secret'],       // optional: logged as '<redacted>' (authorization always is)
 //   });
 //   await sim.start({ port: 0 });
 //
@@ -140,6 +141,7 @@ export function createSimulator(def) {
 	const webhookHeaders = def.webhookHeaders ?? ((sub) => (sub.token ? { 'x-api-token': sub.token } : {}));
 	const routes = def.routes.map((r) => ({ ...r, method: r.method.toUpperCase(), match: compilePath(r.path) }));
 	const endpoints = def.endpoints ?? [];
+	const redacted = [...REDACTED_HEADERS, ...(def.redactHeaders ?? []).map((h) => h.toLowerCase())];
 	let latencyMs = Number(def.latencyMs ?? 0);
 
 	const requests = [];
@@ -211,7 +213,7 @@ export function createSimulator(def) {
 		const fullPath = url.pathname;
 		const apiPath = fullPath === basePath || fullPath.startsWith(`${basePath}/`) ? fullPath.slice(basePath.length) || '/' : null;
 		const headers = {};
-		for (const [k, v] of Object.entries(req.headers)) headers[k] = REDACTED_HEADERS.includes(k) ? '<redacted>' : v;
+		for (const [k, v] of Object.entries(req.headers)) headers[k] = redacted.includes(k) ? '<redacted>' : v;
 		const entry = { method, path: fullPath, query: parseQuery(url.searchParams), headers, body: null, status: null, at: new Date().toISOString() };
 		requests.push(entry);
 		const reply = (status, body, extra) => {

@@ -103,7 +103,7 @@ export const OPERATIONS = rawOperations(spec).map((op) => {
 		segs,
 		template: templateOf(segs),
 		routePath: `/${segs.map((s) => (isParam(s) ? `:${paramName(s)}` : s)).join('/')}`,
-		permission: /Required permission\(s\):<\/h4>\s*([^<]+)/.exec(raw.description ?? '')?.[1]?.trim() ?? null,
+		permission: /Required permission\(s\):<\/h4>([\s\S]*)$/.exec(raw.description ?? '')?.[1]?.replace(/<[^>]+>/g, '').replace(/`/g, '').replace(/\s+/g, ' ').trim() || null,
 	};
 });
 const opIndex = new Map(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op]));
@@ -680,6 +680,18 @@ function createHandlers(state) {
 		return found;
 	}
 
+	/** Writes to the named collections: top-level PropertyId/UnitId/LeaseId/... must name existing records (422). */
+	function checkLinks(db, template, body) {
+		if (!db.namedByTemplate[template] || !body || typeof body !== 'object' || Array.isArray(body)) return;
+		const errors = [];
+		for (const [field, target] of Object.entries(LINKS)) {
+			const v = body[field];
+			if (v === undefined || v === null || target === db.namedByTemplate[template]) continue;
+			if (!materialize(db, COLLECTIONS.get(NAMED_COLLECTIONS[target]), {}).byId.has(v)) errors.push({ Key: field, Value: `The ${field} ${v} does not exist.` });
+		}
+		if (errors.length) throw apiError(422, 'The request data could not be used to fulfill the request.', errors);
+	}
+
 	/** Stored record -> the operation's response shape (the same object when the schema is the collection's). */
 	function shape(db, op, meta, rec, schema = op.response) {
 		if (!schema || !rec) return rec ?? null;
@@ -766,8 +778,8 @@ function createHandlers(state) {
 			emitChange(sim, target.meta, 'Created', copy, {});
 		}
 		const headers = {};
-		const itemPath = meta.idParam ? `${sim.url}${keyFor(meta.template, params)}/${rec.Id ?? db.nextIds.get(meta.template) - 1}` : null;
-		if (itemPath) headers.location = itemPath;
+		// 201 responses carry Location (the item URL; where the spec has no item path, the would-be one).
+		headers.location = `${sim.url}${keyFor(meta.template, params)}/${rec?.Id ?? db.nextIds.get(meta.template) - 1}`;
 		// POST /v1/rentals with Units creates the units too; the Link header points at the unit(s).
 		if (meta.template === '/rentals' && Array.isArray(body?.Units)) {
 			const units = materialize(db, COLLECTIONS.get('/rentals/units'), {});
@@ -854,7 +866,7 @@ function createHandlers(state) {
 		}
 		if (op.method === 'GET') {
 			if (rec === null) throw apiError(404, 'The entity was not found.', [], 'EntityNotFound');
-			return { status: op.status, body: rec };
+			return { status: op.status, body: rec, headers: op.totalCountHeader ? { 'x-total-count': '1' } : {} };
 		}
 		// PUT / PATCH
 		if (op.response?.type === 'array' || Array.isArray(body) && op.method !== 'PATCH') return generic(sim, op, params, body);
@@ -936,9 +948,13 @@ function createHandlers(state) {
 			}
 			if (op.method === 'POST' && op.status === 201 && COLLECTIONS.get(op.template)?.schema) {
 				resolveChain(sim.db, op, params);
+				checkLinks(sim.db, op.template, body);
 				return create(sim, op, params, body, ctx);
 			}
-			if ((op.method === 'PUT' || op.method === 'PATCH') && isItem) return update(sim, op, params, body, ctx);
+			if ((op.method === 'PUT' || op.method === 'PATCH') && isItem) {
+				checkLinks(sim.db, templateOf(op.segs.slice(0, -1)), body);
+				return update(sim, op, params, body, ctx);
+			}
 			if (op.method === 'DELETE' && isItem) return remove(sim, op, params);
 			if (!isItem && (op.method === 'GET' || op.method === 'PUT' || op.method === 'PATCH' || op.method === 'DELETE') && op.response?.type !== 'array') return singleton(sim, op, params, body);
 			return generic(sim, op, params, body);
@@ -1005,7 +1021,21 @@ export function sampleRequest(op, { sim, allQuery = false, fullBody = false, see
 		if (p.required || allQuery) query[p.name] = sampleQueryValue(p, r);
 	}
 	let body;
-	if (op.body) body = generate(op.body, r, '', 0, { required: !fullBody, firstEnum: true });
+	if (op.body) {
+		body = generate(op.body, r, '', 0, { required: !fullBody, firstEnum: true });
+		// Foreign keys (PropertyId, UnitId, ...) name records that exist, so writes pass the existence checks.
+		const link = (node) => {
+			if (Array.isArray(node)) return node.forEach(link);
+			if (!node || typeof node !== 'object') return;
+			for (const [k, v] of Object.entries(node)) {
+				if (LINKS[k] && Number.isInteger(v)) {
+					const template = NAMED_COLLECTIONS[LINKS[k]];
+					node[k] = sim ? (materialize(sim.db, COLLECTIONS.get(template), {}).items[0]?.Id ?? seededId(template)) : seededId(template);
+				} else link(v);
+			}
+		};
+		link(body);
+	}
 	const contentType = op.body ? 'application/json' : undefined;
 	return { method: op.method, path: op.path.replace(/\{(\w+)\}/g, (_, n) => pathParams[n]), pathParams, query, body, contentType };
 }
@@ -1110,9 +1140,10 @@ export function createBuildiumSimulator(options = {}) {
 			const split = part.indexOf('\r\n\r\n');
 			if (split < 0) return null;
 			const head = part.slice(0, split).toString('utf8');
-			const disp = /content-disposition:[^\r\n]*name="([^"]*)"(?:;\s*filename="([^"]*)")?/i.exec(head);
-			if (!disp) return null;
-			parts.push({ name: disp[1], filename: disp[2], contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim(), data: part.slice(split + 4) });
+			const disp = /content-disposition:([^\r\n]*)/i.exec(head)?.[1] ?? '';
+			const name = /;\s*name="([^"]*)"/i.exec(disp)?.[1];
+			if (name === undefined) return null;
+			parts.push({ name, filename: /;\s*filename="([^"]*)"/i.exec(disp)?.[1], contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim(), data: part.slice(split + 4) });
 			pos = next;
 		}
 		return parts;
@@ -1200,6 +1231,7 @@ export function createBuildiumSimulator(options = {}) {
 		seedOptions,
 		rateLimit: options.rateLimit === null ? null : { limit: 10, windowMs: 1000, ...options.rateLimit, key: (req) => req.headers['x-buildium-client-id'] ?? '', retryAfter: false },
 		latencyMs: options.latencyMs ?? 0,
+		redactHeaders: ['x-buildium-client-secret'],
 		control,
 		endpoints: [{ prefix: '/__bucket', handle: (req, res, url, s) => bucket(req, res, url, s) }],
 		webhookFilter: (sub, event) => !sub.events || sub.events.includes(event.EventName),
@@ -1211,7 +1243,18 @@ export function createBuildiumSimulator(options = {}) {
 	});
 
 	const setRateLimit = sim.setRateLimit;
+	const baseReset = sim.reset;
 	Object.assign(sim, {
+		/** Base reset (seed, faults, logs, subscribers) + file/ignored logs, pending URLs, start latency and rate limit. */
+		async reset() {
+			const counts = await baseReset();
+			for (const list of [sim.ignoredFields, sim.uploadedFiles, sim.bucketRequests]) list.length = 0;
+			state.uploads.clear();
+			state.downloads.clear();
+			sim.setLatency(options.latencyMs ?? 0);
+			sim.setRateLimit(options.rateLimit === null ? null : { ...options.rateLimit });
+			return counts;
+		},
 		clientId,
 		clientSecret,
 		limitedClient: limited,
