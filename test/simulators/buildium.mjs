@@ -46,8 +46,15 @@
 // - Nested collections are seeded with the same ids under every parent (e.g. the notes of every lease have the
 //   same seeded ids); created records get ids unique per collection template.
 // - Upload URL headers are `x-amz-meta-*` names of our own; a PUT without them (or after 5 min) is 403 like S3.
-// - Webhook retries follow the base (4 attempts, fast backoff), not Buildium's 1 min / 10 min / 1 h.
-import { createHmac, randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+// - Webhook retries follow the base (4 attempts, fast backoff), not Buildium's 1 min / 10 min / 1 h; deliveries also
+//   carry the base's `x-delivery-id` header, which Buildium does not send.
+// - Schema violations are 400 (the docs: "often due to missing a required parameter"); 422 is kept for semantic
+//   refusals: the 365-day date cap and, on writes to the named collections, a PropertyId/UnitId/LeaseId/... that
+//   does not exist.
+// - PUT merges the body into the stored record (Buildium's PUT is a full replace; the merge is the lenient reading).
+// - Spec paths that declare X-Total-Count on a single object answer X-Total-Count: 1.
+// - The limited key's 403 names the operation's "Required permission(s)" from the spec description.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { loadSpec, rawOperations, resolver } from '../../scripts/generator/openapi.mjs';
 import { specPath } from '../../scripts/lib/specs.mjs';
 import { createSimulator, HttpError } from './base.mjs';
