@@ -12,6 +12,11 @@
 //     seedOptions: { units: 250, seed: 42 }, // what /__control/reset re-seeds with
 //     webhookHeaders(subscriber, { deliveryId, body }) { ... } // optional: vendor auth/signature headers
 //     rateLimit: { limit: 30, windowMs: 5000, headers: { limit, remaining, reset } } // optional, see below
+//     latencyMs: 0,                          // optional: every API request waits this long before it is answered
+//     control(ctx) { ... },                  // optional: vendor /__control endpoints, see below
+//     endpoints: [{ prefix: '/__bucket', handle(req, res, url) {} }], // optional raw HTTP handlers outside basePath
+//     webhookFilter(subscriber, event) {}    // optional: false = do not deliver this event to this subscriber
+//     redactHeaders: ['x-api-secret'],       // optional: logged as '<redacted>' (authorization always is)
 //   });
 //   await sim.start({ port: 0 });
 //
@@ -26,6 +31,17 @@
 // Rate limit (def.rateLimit or sim.setRateLimit(cfg | null)): at most `limit` API requests per fixed window of
 // `windowMs`; beyond it 429 with Retry-After (seconds to the window's end). With `headers` ({limit, remaining,
 // reset} header names), every API response reports the budget, reset in seconds until the window ends.
+// `key(req)` (optional) gives each key its own window (e.g. per API client id); `retryAfter: false` leaves the
+// Retry-After header off the 429 (for vendors that send none). Runtime: GET|POST /__control/ratelimit (null = off).
+//
+// Latency (def.latencyMs, sim.setLatency(ms), GET|POST /__control/latency {ms}): each API request waits that long
+// (after its body is read, before faults and the rate limit) to emulate internet round trips in benchmarks.
+//
+// Vendor control endpoints: `def.control({ method, path, body, url, sim })` is asked for any /__control path the
+// core does not know; it returns { status, body } or undefined (-> 404). It may be async and may throw (-> 400).
+// Raw endpoints: `def.endpoints` handle paths outside basePath themselves (no auth, faults or rate limit), e.g. an
+// S3-like file bucket the vendor API hands out URLs to. Webhook subscribers keep any extra fields given to
+// subscribe() (e.g. `events`), which `def.webhookFilter` can use.
 //
 // Everything is bound to 127.0.0.1: the simulators are test infrastructure and must never be reachable from outside.
 import { randomUUID } from 'node:crypto';
@@ -124,6 +140,9 @@ export function createSimulator(def) {
 	const retry = { attempts: 4, baseDelayMs: 100, timeoutMs: 5000, ...def.webhookRetry };
 	const webhookHeaders = def.webhookHeaders ?? ((sub) => (sub.token ? { 'x-api-token': sub.token } : {}));
 	const routes = def.routes.map((r) => ({ ...r, method: r.method.toUpperCase(), match: compilePath(r.path) }));
+	const endpoints = def.endpoints ?? [];
+	const redacted = [...REDACTED_HEADERS, ...(def.redactHeaders ?? []).map((h) => h.toLowerCase())];
+	let latencyMs = Number(def.latencyMs ?? 0);
 
 	const requests = [];
 	const faults = [];
@@ -194,7 +213,7 @@ export function createSimulator(def) {
 		const fullPath = url.pathname;
 		const apiPath = fullPath === basePath || fullPath.startsWith(`${basePath}/`) ? fullPath.slice(basePath.length) || '/' : null;
 		const headers = {};
-		for (const [k, v] of Object.entries(req.headers)) headers[k] = REDACTED_HEADERS.includes(k) ? '<redacted>' : v;
+		for (const [k, v] of Object.entries(req.headers)) headers[k] = redacted.includes(k) ? '<redacted>' : v;
 		const entry = { method, path: fullPath, query: parseQuery(url.searchParams), headers, body: null, status: null, at: new Date().toISOString() };
 		requests.push(entry);
 		const reply = (status, body, extra) => {
@@ -220,6 +239,11 @@ export function createSimulator(def) {
 		}
 		entry.body = body;
 
+		if (latencyMs > 0) {
+			await sleep(latencyMs);
+			if (closed) return;
+		}
+
 		const fault = takeFault(method, fullPath, apiPath);
 		if (fault) entry.fault = fault.kind;
 		if (fault?.kind === 'reset') {
@@ -238,7 +262,7 @@ export function createSimulator(def) {
 			return reply(status, errorBody(status, message), extra);
 		}
 
-		const budget = takeRateBudget();
+		const budget = takeRateBudget(req);
 		if (budget?.refused) return reply(429, errorBody(429, 'Too Many Requests'), budget.headers);
 
 		let result;
@@ -269,12 +293,14 @@ export function createSimulator(def) {
 	// ---- rate limit ------------------------------------------------------------------------------------------------
 
 	let rateLimit = def.rateLimit ?? null;
-	let rateWindow = { start: 0, count: 0 };
-	/** Counts one API request against the fixed window; null when no limit is set. */
-	function takeRateBudget() {
+	let rateWindows = new Map(); // rate-limit key ('' without def.rateLimit.key) -> { start, count }
+	/** Counts one API request against the fixed window (of its key); null when no limit is set. */
+	function takeRateBudget(req) {
 		if (!rateLimit) return null;
 		const now = Date.now();
-		if (now - rateWindow.start >= rateLimit.windowMs) rateWindow = { start: now, count: 0 };
+		const key = rateLimit.key ? String(rateLimit.key(req) ?? '') : '';
+		let rateWindow = rateWindows.get(key);
+		if (!rateWindow || now - rateWindow.start >= rateLimit.windowMs) rateWindows.set(key, (rateWindow = { start: now, count: 0 }));
 		rateWindow.count++;
 		const resetSeconds = Math.max(1, Math.ceil((rateWindow.start + rateLimit.windowMs - now) / 1000));
 		const refused = rateWindow.count > rateLimit.limit;
@@ -286,7 +312,7 @@ export function createSimulator(def) {
 					[names.reset]: String(resetSeconds),
 				}
 			: {};
-		if (refused) headers['retry-after'] = String(resetSeconds);
+		if (refused && rateLimit.retryAfter !== false) headers['retry-after'] = String(resetSeconds);
 		return { refused, headers };
 	}
 
@@ -332,7 +358,8 @@ export function createSimulator(def) {
 
 	function emit(event) {
 		const bodyText = JSON.stringify(event);
-		return subscribers.map((sub) => {
+		const targets = def.webhookFilter ? subscribers.filter((sub) => def.webhookFilter(sub, event)) : subscribers;
+		return targets.map((sub) => {
 			const deliveryId = randomUUID();
 			const p = deliver(sub, deliveryId, bodyText).finally(() => pending.delete(p));
 			pending.add(p);
@@ -344,9 +371,9 @@ export function createSimulator(def) {
 		while (pending.size) await Promise.allSettled([...pending]);
 	}
 
-	function subscribe({ url, token } = {}) {
+	function subscribe({ url, token, ...extra } = {}) {
 		if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error('subscribe needs an http(s) url');
-		const sub = { id: randomUUID(), url, token: token ?? null };
+		const sub = { ...extra, id: randomUUID(), url, token: token ?? null };
 		subscribers.push(sub);
 		return sub;
 	}
@@ -410,8 +437,22 @@ export function createSimulator(def) {
 					return send(res, 200, sim.seed(body ?? {}));
 				case 'GET /state':
 					return send(res, 200, counts());
-				default:
+				case 'GET /latency':
+					return send(res, 200, { ms: latencyMs });
+				case 'POST /latency':
+					sim.setLatency(body?.ms ?? 0);
+					return send(res, 200, { ms: latencyMs });
+				case 'GET /ratelimit':
+					return send(res, 200, rateLimit);
+				case 'POST /ratelimit':
+					if (body !== null && !(Number(body.limit) > 0 && Number(body.windowMs) > 0)) throw new Error('ratelimit needs {limit, windowMs} or null');
+					sim.setRateLimit(body && { ...rateLimit, limit: Number(body.limit), windowMs: Number(body.windowMs) });
+					return send(res, 200, rateLimit);
+				default: {
+					const result = def.control ? await def.control({ method, path, body, url, sim }) : undefined;
+					if (result) return send(res, result.status ?? 200, result.body, result.headers);
 					return send(res, 404, { error: `Unknown control endpoint ${key}` });
+				}
 			}
 		} catch (err) {
 			return send(res, 400, { error: String(err?.message ?? err) });
@@ -455,7 +496,19 @@ export function createSimulator(def) {
 		/** Sets (or with null lifts) the API rate limit; the window starts afresh. */
 		setRateLimit(cfg) {
 			rateLimit = cfg;
-			rateWindow = { start: 0, count: 0 };
+			rateWindows = new Map();
+		},
+		get rateLimit() {
+			return rateLimit;
+		},
+		/** Sets the per-request latency in ms (0 = none). */
+		setLatency(ms) {
+			const n = Number(ms);
+			if (!Number.isFinite(n) || n < 0) throw new Error('latency must be a non-negative number of ms');
+			latencyMs = n;
+		},
+		get latencyMs() {
+			return latencyMs;
 		},
 		subscribe,
 		get subscribers() {
@@ -485,7 +538,12 @@ export function createSimulator(def) {
 			reseed(seedOptions);
 			server = http.createServer((req, res) => {
 				const url = new URL(req.url, 'http://localhost');
-				const handler = url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`) ? handleControl : handleApi;
+				const endpoint = endpoints.find((e) => url.pathname === e.prefix || url.pathname.startsWith(`${e.prefix}/`));
+				const handler = endpoint
+					? (rq, rs, u) => Promise.resolve(endpoint.handle(rq, rs, u, sim))
+					: url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)
+						? handleControl
+						: handleApi;
 				handler(req, res, url).catch((err) => {
 					console.error(`[${def.name} simulator] unexpected error:`, err);
 					send(res, 500, errorBody(500, 'Internal simulator error'));

@@ -2,6 +2,8 @@
 // Runs one vendor simulator as its own process (for the e2e suite, the benchmark and the demo):
 //
 //   node test/simulators/cli.mjs rentengine [--port 5681] [--units 250] [--token T] [--seed 42]
+//   node test/simulators/cli.mjs buildium [--port 5682] [--units 30] [--seed 42] [--client-id ID] [--client-secret S]
+//                                         [--rate-limit 10 (requests per second per client id; 0 = off)] [--latency MS]
 //
 // Once listening it prints exactly one JSON line to stdout, e.g.
 //   {"vendor":"rentengine","url":"http://127.0.0.1:5681/api/public/v1","origin":"http://127.0.0.1:5681","port":5681}
@@ -9,6 +11,7 @@
 // To add a vendor, add an entry to VENDORS: its start function receives the parsed options.
 import { parseArgs } from 'node:util';
 
+import { startBuildiumSimulator } from './buildium.mjs';
 import { startRentEngineSimulator } from './rentengine.mjs';
 
 const int = (name, value) => {
@@ -20,15 +23,36 @@ const int = (name, value) => {
 
 const VENDORS = {
 	rentengine: (o) => startRentEngineSimulator({ port: int('port', o.port), units: int('units', o.units), seed: int('seed', o.seed), token: o.token }),
+	buildium: (o) => {
+		const rate = int('rate-limit', o['rate-limit']);
+		return startBuildiumSimulator({
+			port: int('port', o.port),
+			rentalUnits: int('units', o.units),
+			seed: int('seed', o.seed),
+			clientId: o['client-id'],
+			clientSecret: o['client-secret'],
+			latencyMs: int('latency', o.latency),
+			...(rate === undefined ? {} : { rateLimit: rate === 0 ? null : { limit: rate, windowMs: 1000 } }),
+		});
+	},
 };
 
 async function main() {
 	const { positionals, values } = parseArgs({
 		allowPositionals: true,
-		options: { port: { type: 'string' }, units: { type: 'string' }, token: { type: 'string' }, seed: { type: 'string' } },
+		options: {
+			port: { type: 'string' },
+			units: { type: 'string' },
+			token: { type: 'string' },
+			seed: { type: 'string' },
+			'client-id': { type: 'string' },
+			'client-secret': { type: 'string' },
+			'rate-limit': { type: 'string' },
+			latency: { type: 'string' },
+		},
 	});
 	const vendor = positionals[0];
-	if (!VENDORS[vendor]) throw new Error(`usage: cli.mjs <${Object.keys(VENDORS).join('|')}> [--port N] [--units N] [--token T] [--seed N]`);
+	if (!VENDORS[vendor]) throw new Error(`usage: cli.mjs <${Object.keys(VENDORS).join('|')}> [--port N] [--units N] [--token T] [--seed N] [--client-id ID --client-secret S --rate-limit N --latency MS]`);
 	// Drop unset options so each simulator's own defaults apply.
 	const options = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 	const sim = await VENDORS[vendor](options);
