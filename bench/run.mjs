@@ -240,8 +240,8 @@ async function main() {
 		// Keep the other benchmarks' sections (bench/triggers.mjs writes between its own markers).
 		const resultsFile = path.join(BENCH_DIR, 'results.md');
 		const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
-		const triggers = /<!-- triggers -->[\s\S]*<!-- \/triggers -->/.exec(previous)?.[0];
-		fs.writeFileSync(resultsFile, triggers ? `${md.trimEnd()}\n\n${triggers}\n` : md);
+		const others = ['buildium', 'triggers'].map((k) => new RegExp(`<!-- ${k} -->[\\s\\S]*<!-- \\/${k} -->`).exec(previous)?.[0]).filter(Boolean);
+		fs.writeFileSync(resultsFile, [md.trimEnd(), ...others].join('\n\n') + '\n');
 
 		console.log('');
 		const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => String(r[c]).length)));

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// `npm run demo`: a real n8n 2.41.1 with this package installed, wired to the local RentEngine simulator, with the
-// example workflows imported and the trigger workflow active. Runs until Ctrl-C.
+// `npm run demo`: a real n8n 2.41.1 with this package installed, wired to the local RentEngine and Buildium simulators,
+// with the example workflows imported and the trigger workflows active. Runs until Ctrl-C.
 //
 //   node scripts/demo.mjs [--fresh]     --fresh wipes the demo's n8n data (.e2e/demo/) first
 //
-// Ports: simulator 5681 and n8n 5678 when free, otherwise any free port. Everything listens on 127.0.0.1.
+// Ports: simulators 5681 (RentEngine) and 5682 (Buildium), n8n 5678 when free, otherwise any free port. Everything listens on 127.0.0.1.
 import fs from 'node:fs';
 import path from 'node:path';
 
 import * as lab from './lib/n8n-lab.mjs';
+import { startBuildiumSimulator } from '../test/simulators/buildium.mjs';
 import { startRentEngineSimulator } from '../test/simulators/rentengine.mjs';
 
 const DEMO_DIR = path.join(lab.REPO_ROOT, '.e2e/demo');
@@ -16,12 +17,19 @@ const LOGIN = { email: 'demo@example.com', password: 'Demo-Passw0rd!', firstName
 const SIM_TOKEN = 'sim-rentengine-token';
 const WEBHOOK_SECRET = 'demo-webhook-secret';
 const CREDENTIAL = { id: 'rentengine-demo', name: 'RentEngine (simulator)' };
-const EXAMPLES = ['rentengine-get-all-units.json', 'rentengine-new-unit-trigger.json', 'rentengine-available-units-to-showing.json'];
+const BUILDIUM = { clientId: 'sim-client-id', clientSecret: 'sim-client-secret', webhookSecret: 'demo-buildium-signing-secret' };
+const EXAMPLES = [
+	'rentengine-get-all-units.json',
+	'rentengine-new-unit-trigger.json',
+	'rentengine-available-units-to-showing.json',
+	'rentengine-prospect-to-buildium-applicant.json',
+];
 
 const log = (msg) => console.log(`[demo] ${msg}`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 let sim;
+let buildium;
 let n8n;
 let stopping = false;
 async function shutdown(code = 0) {
@@ -30,6 +38,7 @@ async function shutdown(code = 0) {
 	log('stopping n8n and the simulator…');
 	await n8n?.stop().catch((e) => console.error(e));
 	await sim?.close().catch((e) => console.error(e));
+	await buildium?.close().catch((e) => console.error(e));
 	log('stopped.');
 	process.exit(code);
 }
@@ -48,6 +57,10 @@ async function main() {
 	const simPort = await lab.portOr(5681);
 	sim = await startRentEngineSimulator({ port: simPort, token: SIM_TOKEN, units: 250, seed: 42 });
 	log(`RentEngine simulator: ${sim.url} (${sim.state.units} units)`);
+	buildium = await startBuildiumSimulator({ port: await lab.portOr(5682), clientId: BUILDIUM.clientId, clientSecret: BUILDIUM.clientSecret, rentalUnits: 250, seed: 7 });
+	log(`Buildium simulator: ${buildium.url} (${buildium.db.rentalUnits.length} rental units, 10 requests/s per key)`);
+	// RentEngine units synced from Buildium carry its unit ID: the card's flow maps the prospect's desired unit with it.
+	sim.db.units.forEach((u, i) => (u.external_ids = { ...(u.external_ids ?? {}), buildium_unit_id: buildium.db.rentalUnits[i % buildium.db.rentalUnits.length].Id }));
 
 	let t = Date.now();
 	await lab.installPackage(DEMO_DIR); // every run, so the current build is what n8n loads
@@ -57,17 +70,20 @@ async function main() {
 	t = Date.now();
 	await lab.importJson(DEMO_DIR, 'credentials', [
 		lab.rentEngineCredential({ ...CREDENTIAL, apiToken: SIM_TOKEN, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET }),
+		lab.buildiumCredential({ ...BUILDIUM, baseUrl: buildium.origin }),
 	]);
-	log(`credential "${CREDENTIAL.name}" → ${sim.url} (${secs(Date.now() - t)})`);
+	log(`credentials "${CREDENTIAL.name}" → ${sim.url}, "Buildium (simulator)" → ${buildium.origin} (${secs(Date.now() - t)})`);
 
 	const workflows = EXAMPLES.map((f) => lab.loadExample(f));
-	const trigger = workflows.find((wf) => wf.nodes.some((n) => n.type === lab.NODE_TYPES.rentEngineTrigger));
+	const trigger = workflows.find((wf) => wf.id === 'reNewUnitTrig001');
 	const triggerNode = trigger.nodes.find((n) => n.type === lab.NODE_TYPES.rentEngineTrigger);
+	const card = workflows.find((wf) => wf.id === 'reProspectToBdAp');
+	const cardTrigger = card.nodes.find((n) => n.type === lab.NODE_TYPES.rentEngineTrigger);
 	if (firstRun) {
 		t = Date.now();
 		await lab.importJson(DEMO_DIR, 'workflow', workflows);
-		await lab.cli(DEMO_DIR, ['publish:workflow', `--id=${trigger.id}`]);
-		log(`imported ${workflows.length} example workflows, published "${trigger.name}" (${secs(Date.now() - t)})`);
+		for (const wf of [trigger, card]) await lab.cli(DEMO_DIR, ['publish:workflow', `--id=${wf.id}`]);
+		log(`imported ${workflows.length} example workflows, published "${trigger.name}" and "${card.name}" (${secs(Date.now() - t)})`);
 	}
 
 	const n8nPort = await lab.portOr(5678);
@@ -76,13 +92,19 @@ async function main() {
 	log(`n8n ready at ${n8n.baseUrl} (${secs(n8n.readyMs)}; log: ${n8n.logFile})`);
 
 	const owner = await lab.setupOwner(n8n.baseUrl, LOGIN);
-	const wf = await lab.publicApi(n8n.baseUrl, owner.apiKey, 'GET', `/workflows/${trigger.id}`);
-	if (!wf.active) await lab.activateWorkflow(n8n.baseUrl, owner.apiKey, trigger.id);
+	for (const { id } of [trigger, card]) {
+		const wf = await lab.publicApi(n8n.baseUrl, owner.apiKey, 'GET', `/workflows/${id}`);
+		if (!wf.active) await lab.activateWorkflow(n8n.baseUrl, owner.apiKey, id);
+	}
 
 	const webhookUrl = `${n8n.baseUrl}/webhook/${triggerNode.webhookId}/webhook`;
 	const probe = await lab.waitForWebhook(webhookUrl); // no x-api-token: the trigger must answer 401
 	if (probe.status !== 401) log(`warning: unauthenticated probe of the webhook returned ${probe.status} (expected 401)`);
 	sim.subscribe({ url: webhookUrl, token: WEBHOOK_SECRET });
+	const cardUrl = `${n8n.baseUrl}/webhook/${cardTrigger.webhookId}/webhook`;
+	await lab.waitForWebhook(cardUrl);
+	sim.subscribe({ url: cardUrl, token: WEBHOOK_SECRET });
+	const prospect = JSON.stringify({ first_name: 'Avery', last_name: 'Quinn', email: 'avery.quinn@example.test', phone: '5125550123', unit_of_interest: sim.db.units[2].id });
 
 	const account = sim.db.accounts[0].id;
 	const newUnit = JSON.stringify({
@@ -112,6 +134,13 @@ async function main() {
      -d '${event}'
  then open "Executions" of "${trigger.name}" in the editor.
  Simulator log: curl -s ${sim.origin}/__control/requests   deliveries: ${sim.origin}/__control/deliveries
+
+ Buildium simulator ${buildium.url}   (client id ${BUILDIUM.clientId}, credential "Buildium (simulator)")
+ The card's flow "${card.name}" is active. Fire it with a new RentEngine prospect:
+   curl -s -X POST ${sim.origin}/__control/prospects -H 'Content-Type: application/json' \\
+     -d '${prospect}'
+ then see the applicant in Buildium:
+   curl -s '${buildium.url}/applicants?limit=1&orderby=Id%20desc' -H 'x-buildium-client-id: ${BUILDIUM.clientId}' -H 'x-buildium-client-secret: ${BUILDIUM.clientSecret}'
 
  Ctrl-C stops n8n and the simulator.
 ================================================================================

@@ -20,6 +20,13 @@ export const PACKAGE_NAME = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'pac
 export const NODE_TYPES = {
 	rentEngine: `${PACKAGE_NAME}.rentEngine`,
 	rentEngineTrigger: `${PACKAGE_NAME}.rentEngineTrigger`,
+	buildiumRentals: `${PACKAGE_NAME}.buildiumRentals`,
+	buildiumLeasing: `${PACKAGE_NAME}.buildiumLeasing`,
+	buildiumAssociations: `${PACKAGE_NAME}.buildiumAssociations`,
+	buildiumAccounting: `${PACKAGE_NAME}.buildiumAccounting`,
+	buildiumMaintenance: `${PACKAGE_NAME}.buildiumMaintenance`,
+	buildiumAdministration: `${PACKAGE_NAME}.buildiumAdministration`,
+	buildiumTrigger: `${PACKAGE_NAME}.buildiumTrigger`,
 };
 export const ENCRYPTION_KEY = 'n8n-nodes-property-management-e2e-key-not-secret';
 export const API_KEY_SCOPES = [
@@ -506,6 +513,11 @@ export function loadExample(file, credential) {
 /** The credential import record for the simulator. */
 export function rentEngineCredential({ id = 'rentengine-demo', name = 'RentEngine (simulator)', apiToken, baseUrl, webhookSecret }) {
 	return { id, name, type: 'rentEngineApi', data: { environment: 'production', apiToken, webhookSecret, baseUrl } };
+}
+
+/** The Buildium credential import record for the simulator. */
+export function buildiumCredential({ id = 'buildium-demo', name = 'Buildium (simulator)', clientId, clientSecret, baseUrl, webhookSecret }) {
+	return { id, name, type: 'buildiumApi', data: { environment: 'production', clientId, clientSecret, webhookSecret, baseUrl } };
 }
 
 /** Items of a node in run data: resultData.runData[node][run].data.main[0]. */

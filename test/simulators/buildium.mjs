@@ -750,6 +750,23 @@ function createHandlers(state) {
 		return { status: 200, body, headers: op.totalCountHeader ? { 'x-total-count': String(total) } : {} };
 	}
 
+	/**
+	 * Write models differ from read models in a few places Buildium documents: phone numbers are posted as
+	 * `{Home, Work, Mobile, Fax}` and read back as `[{Number, Type}]` (Mobile → Cell, Work → Office). Translated here
+	 * so what a client posts is what it reads back.
+	 */
+	function toReadModel(body) {
+		const out = { ...body };
+		const phones = out.PhoneNumbers;
+		if (phones && typeof phones === 'object' && !Array.isArray(phones)) {
+			const TYPES = { Home: 'Home', Work: 'Office', Mobile: 'Cell', Fax: 'Fax' };
+			out.PhoneNumbers = Object.entries(phones)
+				.filter(([k, v]) => TYPES[k] && typeof v === 'string' && v)
+				.map(([k, v]) => ({ Number: v, Type: TYPES[k] }));
+		}
+		return out;
+	}
+
 	function create(sim, op, params, body, ctx) {
 		const db = sim.db;
 		const meta = COLLECTIONS.get(op.template);
@@ -759,7 +776,7 @@ function createHandlers(state) {
 			db.nextIds.set(meta.template, id + 1);
 			const r = streamFor(db.seed, `${meta.template}#${id}`);
 			const stamp = new Date().toISOString();
-			const source = { ...src };
+			const source = toReadModel(src);
 			for (const k of ['CreatedDateTime', 'LastUpdatedDateTime', 'CreatedDate']) if (meta.schema?.properties?.[k]?.format === 'date-time') source[k] = stamp;
 			const rec = meta.schema ? conform(meta.schema, source, r) : clone(src);
 			place(meta, rec, id, params);

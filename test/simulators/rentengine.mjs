@@ -986,6 +986,40 @@ function bearerAuth(token) {
 }
 
 /**
+ * A new prospect as RentEngine records one when a lead comes in (RentEngine's API has no endpoint to create
+ * prospects): stored, and reported to webhook subscribers as an INSERT on `prospects`. Also served as
+ * `POST /__control/prospects {first_name, last_name, email, phone, unit_of_interest}` (what `npm run demo` prints).
+ */
+export function insertProspect(sim, fields = {}) {
+	const db = sim.db;
+	const id = db.nextId.prospects++;
+	const unit = db.units.find((u) => u.id === Number(fields.unit_of_interest)) ?? db.units[0];
+	const stamp = now();
+	const first = fields.first_name ?? 'Jordan';
+	const last = fields.last_name ?? 'Rivera';
+	const prospect = {
+		id,
+		account_id: unit?.account_id ?? db.accounts[0].id,
+		unit_id: unit?.id ?? null,
+		unit_of_interest: unit?.id ?? null,
+		first_name: first,
+		last_name: last,
+		email: fields.email ?? `${first}.${last}.${id}@example.test`.toLowerCase(),
+		phone: fields.phone ?? '5125550100',
+		credit_score: null,
+		income: null,
+		prospect_type: 'self',
+		status: 'New',
+		source: fields.source ?? 'Website',
+		notes: fields.notes ?? null,
+		assigned_user_ids: [],
+		created_at: stamp,
+		updated_at: stamp,
+	};
+	return inserted(sim, 'prospects', insert(db.prospects, prospect));
+}
+
+/**
  * Starts the RentEngine simulator on 127.0.0.1.
  * @returns the base simulator object (see base.mjs) with `url` = http://127.0.0.1:<port>/api/public/v1
  */
@@ -1002,6 +1036,8 @@ export async function startRentEngineSimulator({ port = 0, token = 'sim-rentengi
 		// Live responses carry X-Ratelimit-* (limit 30); the window length is disputed (field reports), so it is an
 		// option: `rateLimit: { limit: 30, windowMs: 5000 }` turns it on with the headers.
 		rateLimit: rateLimit ? { ...rateLimit, headers: RATE_LIMIT_HEADERS } : undefined,
+		control: ({ method, path, body, sim: s }) =>
+			method === 'POST' && path === '/prospects' ? { status: 201, body: insertProspect(s, body ?? {}) } : undefined,
 	});
 	sim.token = token;
 	return sim.start({ port });
