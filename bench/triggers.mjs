@@ -7,7 +7,8 @@
 //     imposes on any non-core trigger (it prepares an expression isolate before calling a community webhook()),
 //   - the same minimal trigger reading its credential first: the floor for any community trigger that checks a
 //     secret stored in a credential.
-// (and the RentEngine Trigger at typeVersion 1, as in workflows saved before 1.1).
+// (and the RentEngine Trigger at typeVersion 1, as in workflows saved before 1.1), and the Buildium Trigger with
+// deliveries signed per request (HMAC-SHA256 over timestamp.body; forged signatures for the rejected case).
 // Cases: accepted (right token: one execution each), rejected (wrong token: 401, no execution), filtered (right
 // token, table not selected: acknowledged, no execution). Rounds alternate the sides so machine noise hits all of
 // them alike; medians and spreads are printed and written into bench/results.md between the trigger markers.
@@ -23,6 +24,7 @@ import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 
 import * as lab from '../scripts/lib/n8n-lab.mjs';
+import { signWebhook } from '../test/simulators/buildium.mjs';
 
 const arg = (name, fallback) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -59,6 +61,20 @@ const BODY = JSON.stringify({
 	old_record: null,
 });
 
+/**
+ * Buildium deliveries: a thin event signed for the moment it is sent (each one unique, as Buildium's are, so the
+ * replay check does not turn the load into duplicates). `secret` null = a forged signature.
+ */
+let buildiumSeq = 0;
+function buildiumRequest(secret, eventName = 'Lease.Created') {
+	return (req) => {
+		const ts = String(Math.floor(Date.now() / 1000));
+		const body = JSON.stringify({ EventName: eventName, EventDateTime: new Date().toISOString(), AccountId: 123456, LeaseId: 1_000_000 + ++buildiumSeq });
+		const signature = secret ? signWebhook(secret, ts, body) : 'Zm9yZ2VkLXNpZ25hdHVyZS1ub3QtdmFsaWQtYXQtYWxsLi4uLg==';
+		return { ...req, body, headers: { ...req.headers, 'content-type': 'application/json', 'buildium-webhook-timestamp': ts, 'buildium-webhook-signature': signature } };
+	};
+}
+
 /** The RentEngine Trigger's current version, as the built package declares it (new workflows get it). */
 function triggerVersion() {
 	const { RentEngineTrigger } = createRequire(import.meta.url)(path.join(lab.REPO_ROOT, 'dist/nodes/RentEngine/RentEngineTrigger.node.js'));
@@ -86,7 +102,19 @@ function workflows() {
 		parameters: { tables, events: ['INSERT', 'UPDATE', 'DELETE'], output: 'record' },
 		credentials: { rentEngineApi: { id: 'bench-re', name: 'RentEngine (bench)' } },
 	});
+	const buildium = (webhookId, events) => ({
+		id: `${webhookId}-b`,
+		name: 'On change',
+		type: lab.NODE_TYPES.buildiumTrigger,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: { events, fetchEntity: false },
+		credentials: { buildiumApi: { id: 'bench-bd', name: 'Buildium (bench)' } },
+	});
 	return {
+		buildium: flow('benchTrigBuild01', 'Bench: Buildium Trigger', buildium('0b0e0000-0000-4000-8000-000000000007', [])),
+		buildiumFiltered: flow('benchTrigBuildF1', 'Bench: Buildium Trigger (Bill events only)', buildium('0b0e0000-0000-4000-8000-000000000008', ['Bill.Created'])),
 		ours: flow('benchTrigOurs01', 'Bench: RentEngine Trigger', rentEngine('0b0e0000-0000-4000-8000-000000000001', [], triggerVersion())),
 		// Workflows saved before 1.1 keep typeVersion 1 (n8n never upgrades them): measured to show what 1.1 saves.
 		oursV1: flow('benchTrigOursV1', 'Bench: RentEngine Trigger v1', rentEngine('0b0e0000-0000-4000-8000-000000000005', [], 1)),
@@ -124,7 +152,7 @@ function workflows() {
 }
 
 /** One autocannon run; returns req/s, latency percentiles and the status counts. */
-async function load(url, token) {
+async function load(url, token, setupRequest) {
 	const result = await autocannon({
 		url,
 		method: 'POST',
@@ -132,6 +160,7 @@ async function load(url, token) {
 		duration: SECONDS,
 		headers: { 'content-type': 'application/json', ...(token ? { 'x-api-token': token } : {}) },
 		body: BODY,
+		...(setupRequest ? { requests: [{ setupRequest }] } : {}),
 	});
 	const statuses = {};
 	for (const [k, v] of Object.entries(result.statusCodeStats ?? {})) statuses[k] = v.count;
@@ -147,6 +176,7 @@ async function main() {
 	await lab.importJson(userFolder, 'credentials', [
 		{ id: 'bench-re', name: 'RentEngine (bench)', type: 'rentEngineApi', data: { environment: 'production', apiToken: 'unused', webhookSecret: SECRET, baseUrl: 'http://127.0.0.1:9' } },
 		{ id: 'bench-header', name: 'x-api-token (bench)', type: 'httpHeaderAuth', data: { name: 'x-api-token', value: SECRET } },
+		{ id: 'bench-bd', name: 'Buildium (bench)', type: 'buildiumApi', data: { environment: 'production', clientId: 'unused', clientSecret: 'unused', webhookSecret: SECRET, baseUrl: 'http://127.0.0.1:9' } },
 	]);
 	const wfs = workflows();
 	const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
@@ -159,7 +189,7 @@ async function main() {
 			await lab.activateWorkflow(n8n.baseUrl, owner.apiKey, created.id);
 		}
 		const url = (wf) => `${n8n.baseUrl}/webhook/${wf.nodes[0].webhookId}/webhook`;
-		const urls = { ours: url(wfs.ours), oursV1: url(wfs.oursV1), oursFiltered: url(wfs.oursFiltered), minimal: url(wfs.minimal), minimalCredential: url(wfs.minimalCredential), core: `${n8n.baseUrl}/webhook/bench-core` };
+		const urls = { buildium: url(wfs.buildium), buildiumFiltered: url(wfs.buildiumFiltered), ours: url(wfs.ours), oursV1: url(wfs.oursV1), oursFiltered: url(wfs.oursFiltered), minimal: url(wfs.minimal), minimalCredential: url(wfs.minimalCredential), core: `${n8n.baseUrl}/webhook/bench-core` };
 		for (const u of Object.values(urls)) await lab.waitForWebhook(u, { body: {} });
 
 		const sides = {
@@ -171,17 +201,22 @@ async function main() {
 			'rejected: minimal trigger reading its credential': [urls.minimalCredential, 'wrong-token', 401],
 			'rejected: RentEngine Trigger, typeVersion 1': [urls.oursV1, 'wrong-token', 401],
 			'filtered out: RentEngine Trigger': [urls.oursFiltered, SECRET, 200],
+			'accepted: Buildium Trigger': [urls.buildium, undefined, 200, buildiumRequest(SECRET)],
+			'rejected: Buildium Trigger': [urls.buildium, undefined, 401, buildiumRequest(null)],
+			'filtered out: Buildium Trigger': [urls.buildiumFiltered, undefined, 200, buildiumRequest(SECRET)],
 		};
 		if (SIDES) for (const k of Object.keys(sides)) if (!new RegExp(SIDES).test(k)) delete sides[k];
 		// A short warm-up per side (JIT, caches), not counted.
-		for (const [u, token] of Object.values(sides)) await autocannon({ url: u, method: 'POST', connections: 2, duration: 1, headers: { 'content-type': 'application/json', 'x-api-token': token }, body: BODY });
+		for (const [u, token, , setupRequest] of Object.values(sides)) {
+			await autocannon({ url: u, method: 'POST', connections: 2, duration: 1, headers: { 'content-type': 'application/json', 'x-api-token': token ?? '' }, body: BODY, ...(setupRequest ? { requests: [{ setupRequest }] } : {}) });
+		}
 		const results = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 		for (let round = 1; round <= ROUNDS; round++) {
 			const order = Object.keys(sides);
 			if (round % 2 === 0) order.reverse();
 			for (const name of order) {
-				const [u, token, status] = sides[name];
-				const r = await load(u, token);
+				const [u, token, status, setupRequest] = sides[name];
+				const r = await load(u, token, setupRequest);
 				const wrong = Object.entries(r.statuses).filter(([code]) => Number(code) !== status);
 				if (wrong.length || r.errors) throw new Error(`${name}: expected only HTTP ${status}, got ${JSON.stringify(r.statuses)} (${r.errors} errors)`);
 				results[name].push(r);
@@ -201,6 +236,10 @@ async function main() {
 			'rejected: minimal trigger reading its credential / core': ratio('rejected: minimal trigger reading its credential', 'rejected: core Webhook'),
 			'filtered out: ours / core rejection': ratio('filtered out: RentEngine Trigger', 'rejected: core Webhook'),
 			'rejected: typeVersion 1.1 / typeVersion 1 (ours)': ratio('rejected: RentEngine Trigger', 'rejected: RentEngine Trigger, typeVersion 1'),
+			'accepted: Buildium / core': ratio('accepted: Buildium Trigger', 'accepted: core Webhook'),
+			'rejected: Buildium / core': ratio('rejected: Buildium Trigger', 'rejected: core Webhook'),
+			'rejected: Buildium / minimal trigger reading its credential': ratio('rejected: Buildium Trigger', 'rejected: minimal trigger reading its credential'),
+			'filtered out: Buildium / core rejection': ratio('filtered out: Buildium Trigger', 'rejected: core Webhook'),
 		};
 		const lines = [
 			'<!-- triggers -->',

@@ -17,9 +17,8 @@ import { buildiumProfile } from './common/profile';
 import { BUILDIUM_EVENT_ENTITIES, eventEntity } from './common/events';
 
 const DEFAULT_TOLERANCE_S = 300;
-/** Signatures seen within the tolerance window, per process: a delivery replayed inside the window starts nothing. */
-const seenSignatures = new Map<string, number>();
-const MAX_SEEN = 10_000;
+/** Signatures remembered (in the workflow's static data) for replay detection; older than the window are dropped. */
+const MAX_SEEN = 2_000;
 
 /** base64(HMAC-SHA256(secret, timestamp + "." + body)), as Buildium's developer guide defines it. */
 export function buildiumSignature(secret: string, timestamp: string, rawBody: Buffer | string): string {
@@ -45,14 +44,19 @@ export function validateBuildiumEvent(body: unknown): string[] {
 	return problems;
 }
 
-/** Forgets signatures older than the window (and the oldest ones beyond the cap). */
-function rememberSignature(signature: string, now: number, windowMs: number): boolean {
-	for (const [s, at] of seenSignatures) {
-		if (at >= now - windowMs && seenSignatures.size < MAX_SEEN) break;
-		seenSignatures.delete(s);
-	}
-	if (seenSignatures.has(signature)) return false;
-	seenSignatures.set(signature, now);
+/**
+ * Records a delivery's signature in the workflow's static data (which n8n stores in its database after the webhook
+ * answers, so every main / webhook-processor instance sees it) and says whether it was new. Signatures older than
+ * the tolerance window are dropped: a delivery that old is refused by its timestamp anyway.
+ */
+function rememberSignature(staticData: IDataObject, signature: string, now: number, windowMs: number): boolean {
+	const key = createHash('sha256').update(signature).digest('base64').slice(0, 22);
+	const seen = Object.entries((staticData.seenSignatures as Record<string, number> | undefined) ?? {})
+		.filter(([, at]) => at >= now - windowMs)
+		.slice(-MAX_SEEN);
+	if (seen.some(([k]) => k === key)) return false;
+	seen.push([key, now]);
+	staticData.seenSignatures = Object.fromEntries(seen);
 	return true;
 }
 
@@ -173,13 +177,13 @@ export class BuildiumTrigger implements INodeType {
 		if (problems.length) return refuse(400, 'Malformed Buildium webhook body', problems);
 		const event = body as IDataObject;
 
-		if (!rememberSignature(signature, now, toleranceMs)) {
-			// A byte-identical delivery already seen in the window: acknowledged, nothing started twice.
-			return { webhookResponse: { received: true, duplicate: true } };
-		}
 		const events = this.getNodeParameter('events', []) as string[];
 		if (events.length && !events.includes(String(event.EventName))) {
 			return { webhookResponse: { received: true, ignored: true } };
+		}
+		if (!rememberSignature(this.getWorkflowStaticData('node'), signature, now, toleranceMs)) {
+			// A byte-identical delivery already seen in the window: acknowledged, nothing started twice.
+			return { webhookResponse: { received: true, duplicate: true } };
 		}
 
 		const json: IDataObject = { ...event };

@@ -18,6 +18,7 @@ import { after, test } from 'node:test';
 
 import * as lab from '../../scripts/lib/n8n-lab.mjs';
 import { startPostgres, startRedis } from '../../scripts/lib/services.mjs';
+import { signWebhook, startBuildiumSimulator } from '../simulators/buildium.mjs';
 import { startRentEngineSimulator } from '../simulators/rentengine.mjs';
 
 const UNITS = 10_000;
@@ -25,6 +26,7 @@ const API_TOKEN = 'queue-rentengine-token-0123456789';
 const WEBHOOK_SECRET = 'queue-webhook-secret-abcdef';
 const CREDENTIAL = { id: 'rentengine-queue', name: 'RentEngine (simulator)' };
 const OWNER = { email: 'queue-owner@example.com', password: 'Queue-Passw0rd!x' };
+const BUILDIUM = { clientId: 'queue-buildium-client', clientSecret: 'queue-buildium-secret', webhookSecret: 'queue-buildium-signing-secret' };
 const WORKER_CONCURRENCY = 5;
 const BURST = 100; // deliveries per throughput run
 
@@ -49,6 +51,7 @@ after(async () => {
 	if (failed) for (const p of all) console.log(`--- ${p.logFile} ---\n${p.logTail(40)}`);
 	await Promise.all(all.map((p) => p.stop().catch(() => {})));
 	await state.sim?.close();
+	await state.buildium?.close();
 	await state.redis?.stop();
 	await state.pg?.stop();
 	console.log(`figures: ${JSON.stringify(state.figures)}`);
@@ -125,6 +128,7 @@ step('setup: Postgres, Redis, main, webhook processor and two workers, all with 
 	state.pg = await startPostgres();
 	state.redis = await startRedis();
 	state.sim = await startRentEngineSimulator({ port: 0, token: API_TOKEN, units: UNITS, seed: 7 });
+	state.buildium = await startBuildiumSimulator({ port: 0, clientId: BUILDIUM.clientId, clientSecret: BUILDIUM.clientSecret, leases: 50, seed: 7 });
 	state.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-'));
 	const installed = await lab.installPackage(state.userFolder);
 	assert.ok(fs.existsSync(path.join(installed.packageDir, 'package.json')));
@@ -139,7 +143,10 @@ step('setup: Postgres, Redis, main, webhook processor and two workers, all with 
 	await lab.importJson(
 		state.userFolder,
 		'credentials',
-		[lab.rentEngineCredential({ ...CREDENTIAL, apiToken: API_TOKEN, baseUrl: state.sim.url, webhookSecret: WEBHOOK_SECRET })],
+		[
+			lab.rentEngineCredential({ ...CREDENTIAL, apiToken: API_TOKEN, baseUrl: state.sim.url, webhookSecret: WEBHOOK_SECRET }),
+			lab.buildiumCredential({ ...BUILDIUM, baseUrl: state.buildium.origin }),
+		],
 		{ extraEnv: queueEnv() },
 	);
 	// The main lists our node types (it loaded the package); that the workers and the webhook processor did too
@@ -246,6 +253,50 @@ step('trigger deliveries through the webhook processor: one execution each, on t
 	await sleep(2000);
 	assert.equal((await allExecutions(state.trigger.id)).length, 20, 'rejected deliveries start no execution');
 	state.delivered = 20;
+});
+
+step('Buildium Trigger through the webhook processor: each signed delivery one execution on a worker, with the fetched lease; forged, stale and replayed none', ['delivered'], async () => {
+	const { baseUrl } = state.main;
+	const { apiKey } = state.owner;
+	const node = {
+		id: 'queue-bd-1',
+		name: 'On new lease',
+		type: lab.NODE_TYPES.buildiumTrigger,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: 'a6a3f3b0-1c1e-4c55-9b7a-5d4b0e7f0002',
+		parameters: { events: ['Lease.Created'], fetchEntity: true },
+		credentials: { buildiumApi: { id: 'buildium-demo', name: 'Buildium (simulator)' } },
+	};
+	const wf = await lab.createWorkflow(baseUrl, apiKey, { name: 'Queue: Buildium leases', nodes: [node], connections: {}, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' } });
+	await lab.activateWorkflow(baseUrl, apiKey, wf.id);
+	const url = `http://127.0.0.1:${state.webhookPort}/webhook/${node.webhookId}/webhook`;
+	assert.equal((await lab.waitForWebhook(url, { body: {}, timeoutMs: 30_000 })).status, 401, 'the webhook processor serves the Buildium Trigger');
+
+	const signed = (event, ts = Math.floor(Date.now() / 1000)) => {
+		const body = JSON.stringify(event);
+		return { method: 'POST', body, headers: { 'content-type': 'application/json', 'buildium-webhook-timestamp': String(ts), 'buildium-webhook-signature': signWebhook(BUILDIUM.webhookSecret, ts, body) } };
+	};
+	const leases = state.buildium.db.leases.slice(0, 10);
+	const sent = leases.map((l) => signed({ EventName: 'Lease.Created', EventDateTime: new Date().toISOString(), AccountId: 1, LeaseId: l.Id }));
+	const answers = await Promise.all(sent.map((req) => fetch(url, req)));
+	assert.deepEqual(answers.map((r) => r.status), Array(10).fill(200));
+	const replay = await fetch(url, sent[0]);
+	assert.deepEqual(await replay.json(), { received: true, duplicate: true });
+	const forged = await fetch(url, { ...sent[1], headers: { ...sent[1].headers, 'buildium-webhook-signature': signWebhook('forged', sent[1].headers['buildium-webhook-timestamp'], sent[1].body) } });
+	const stale = await fetch(url, signed({ EventName: 'Lease.Created', EventDateTime: new Date().toISOString(), AccountId: 1, LeaseId: leases[2].Id }, Math.floor(Date.now() / 1000) - 900));
+	assert.deepEqual([forged.status, stale.status], [401, 401]);
+
+	const list = await waitFor('10 Buildium executions', async () => {
+		const l = await allExecutions(wf.id, { includeData: true });
+		return { done: l.length >= 10 && l.every((e) => FINAL.has(e.status)), value: l };
+	}, { timeoutMs: 60_000, everyMs: 250 });
+	await sleep(1500);
+	assert.equal((await allExecutions(wf.id)).length, 10, 'one execution per accepted delivery, none for replayed, forged or stale');
+	assert.ok(list.every((e) => e.status === 'success'));
+	const fetched = list.map((e) => lab.nodeItems(e.data.resultData.runData, node.name)[0].json.entity?.Id).sort((a, b) => a - b);
+	assert.deepEqual(fetched, leases.map((l) => l.Id).sort((a, b) => a - b), 'each execution carries the lease fetched from Buildium');
+	await lab.deactivateWorkflow(baseUrl, apiKey, wf.id);
 });
 
 step('throughput of RentEngine Trigger executions: 2 workers, then 1', ['delivered'], async () => {
