@@ -281,8 +281,6 @@ step('Buildium Trigger through the webhook processor: each signed delivery one e
 	const sent = leases.map((l) => signed({ EventName: 'Lease.Created', EventDateTime: new Date().toISOString(), AccountId: 1, LeaseId: l.Id }));
 	const answers = await Promise.all(sent.map((req) => fetch(url, req)));
 	assert.deepEqual(answers.map((r) => r.status), Array(10).fill(200));
-	const replay = await fetch(url, sent[0]);
-	assert.deepEqual(await replay.json(), { received: true, duplicate: true });
 	const forged = await fetch(url, { ...sent[1], headers: { ...sent[1].headers, 'buildium-webhook-signature': signWebhook('forged', sent[1].headers['buildium-webhook-timestamp'], sent[1].body) } });
 	const stale = await fetch(url, signed({ EventName: 'Lease.Created', EventDateTime: new Date().toISOString(), AccountId: 1, LeaseId: leases[2].Id }, Math.floor(Date.now() / 1000) - 900));
 	assert.deepEqual([forged.status, stale.status], [401, 401]);
@@ -291,6 +289,10 @@ step('Buildium Trigger through the webhook processor: each signed delivery one e
 		const l = await allExecutions(wf.id, { includeData: true });
 		return { done: l.length >= 10 && l.every((e) => FINAL.has(e.status)), value: l };
 	}, { timeoutMs: 60_000, everyMs: 250 });
+	// A replay of an accepted delivery, sent again later (still inside the timestamp window): the signature is in the
+	// workflow's static data, which the webhook processor stored after the first delivery.
+	const replay = await fetch(url, sent[0]);
+	assert.deepEqual(await replay.json(), { received: true, duplicate: true });
 	await sleep(1500);
 	assert.equal((await allExecutions(wf.id)).length, 10, 'one execution per accepted delivery, none for replayed, forged or stale');
 	assert.ok(list.every((e) => e.status === 'success'));
