@@ -86,7 +86,9 @@ export function autoOverrides(cfg, rawOps) {
 			// "Retrieve all amenities" that answers one object is a plain Get.
 			if (verb === 'Get Many' && !raw.returnsArray) verb = 'Get';
 			const rest = stripResource(noun, tagWords);
-			const list = raw.method === 'GET' && (raw.parameters ?? []).some((p) => p.in === 'query' && paging.has(p.name));
+			// A list pages an array; the spec's one paged GET that answers a single object (architectural request files)
+			// stays a plain Get whose limit/offset are ordinary fields, so the node reads what the spec says it returns.
+			const list = raw.method === 'GET' && raw.returnsArray && (raw.parameters ?? []).some((p) => p.in === 'query' && paging.has(p.name));
 			return { raw, verb, noun, rest, list };
 		});
 		const counts = new Map();

@@ -60,12 +60,11 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				name: 'Get Files For An Architectural Request',
 				value: 'getFilesForAnArchitecturalRequest',
 				action: 'Get files for an architectural request',
-				description: 'Retrieve a list of architectural requests',
+				description: 'Retrieve all files for an architectural request',
 				routing: {
 					request: { method: 'GET' },
 					send: { paginate: true },
-					operations: { pagination: paged },
-					output: { postReceive: [check, list] },
+					output: { postReceive: [check] },
 				},
 			},
 			{
@@ -260,35 +259,10 @@ export const architecturalRequestDescription: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['architecturalRequest'], operation: ['getFilesForAnArchitecturalRequest'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: {
-				resource: ['architecturalRequest'],
-				operation: ['getFilesForAnArchitecturalRequest'],
-				returnAll: [false],
-			},
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
 		type: 'collection',
-		placeholder: 'Add Filter',
+		placeholder: 'Add Field',
 		default: {},
 		displayOptions: {
 			show: { resource: ['architecturalRequest'], operation: ['getFilesForAnArchitecturalRequest'] },
@@ -308,6 +282,22 @@ export const architecturalRequestDescription: INodeProperties[] = [
 						value: '={{ String($value).split(",").map((s) => s.trim()).filter((s) => s).map(Number) }}',
 					},
 				},
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				default: 0,
+				description: '`limit` indicates the maximum number of results to be returned in the response. `limit` can range between 1 and 1000 and the default is 50',
+				routing: { send: { type: 'query', property: 'limit' } },
+			},
+			{
+				displayName: 'Offset',
+				name: 'offset',
+				type: 'number',
+				default: 0,
+				description: '`offset` indicates the position of the first record to return. The `offset` is zero-based and the default is 0.',
+				routing: { send: { type: 'query', property: 'offset' } },
 			},
 			{
 				displayName: 'Orderby',
