@@ -116,7 +116,7 @@ export function autoOverrides(cfg, rawOps) {
 				// The resource's own record gets the model's default action ("Get many rental properties").
 				action: n.rest
 					? sentence(`${n.partial ? 'Partially ' : ''}${n.verb} ${n.noun}`)
-					: n.partial || /\W/.test(n.name)
+					: n.partial || /[^\w\s]/.test(n.name)
 						? sentence(`${n.partial ? 'Partially ' : ''}${n.verb} ${cfg.resources[tag].name}`)
 						: undefined,
 				auto: true,

@@ -30,6 +30,8 @@ export interface VendorProfile {
 	/** Unwraps a list response into its records (bare array, `{data: [...]}`, …); undefined if not a list. */
 	extractItems(body: unknown): IDataObject[] | undefined;
 	retry?: Partial<RetryPolicy>;
+	/** What to check, per HTTP status, shown under the vendor's message (defaults in errors.ts). */
+	errorHints?: Partial<Record<number, string>>;
 }
 
 export interface PageNumberPaging {

@@ -103,7 +103,7 @@ export const applicantDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many applicant',
+				action: 'Get many applicants',
 				description: 'Retrieve a list of applicants',
 				routing: {
 					request: { method: 'GET', url: '/v1/applicants' },

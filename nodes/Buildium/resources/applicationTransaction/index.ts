@@ -92,7 +92,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many application transaction',
+				action: 'Get many application transactions',
 				description: 'Retrieve a list of application transactions',
 				routing: {
 					request: { method: 'GET' },

@@ -70,7 +70,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many architectural request',
+				action: 'Get many architectural requests',
 				description: 'Retrieve a list of architectural requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/ownershipaccounts/architecturalrequests' },

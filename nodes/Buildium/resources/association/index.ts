@@ -59,7 +59,7 @@ export const associationDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association',
+				action: 'Get many associations',
 				description: 'Retrieve a list of associations',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations' },

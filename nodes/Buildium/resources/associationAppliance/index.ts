@@ -59,7 +59,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association appliance',
+				action: 'Get many association appliances',
 				description: 'Retrieve a list of association appliances',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/appliances' },

@@ -47,7 +47,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association meter reading',
+				action: 'Get many association meter readings',
 				description: 'Retrieve a list of association meter readings',
 				routing: {
 					request: { method: 'GET' },

@@ -48,7 +48,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association owner',
+				action: 'Get many association owners',
 				description: 'Retrieve a list of association owners',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/owners' },

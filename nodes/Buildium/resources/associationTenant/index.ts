@@ -48,7 +48,7 @@ export const associationTenantDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association tenant',
+				action: 'Get many association tenants',
 				description: 'Retrieve a list of association tenants',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/tenants' },

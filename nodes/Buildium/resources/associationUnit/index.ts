@@ -48,7 +48,7 @@ export const associationUnitDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association unit',
+				action: 'Get many association units',
 				description: 'Retrieve a list of association units',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/units' },

@@ -179,7 +179,7 @@ export const bankAccountDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many bank account',
+				action: 'Get many bank accounts',
 				description: 'Retrieve a list of bank accounts',
 				routing: {
 					request: { method: 'GET', url: '/v1/bankaccounts' },

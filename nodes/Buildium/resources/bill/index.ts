@@ -92,7 +92,7 @@ export const billDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many bill',
+				action: 'Get many bills',
 				description: 'Retrieve a list of bills',
 				routing: {
 					request: { method: 'GET', url: '/v1/bills' },

@@ -48,7 +48,7 @@ export const boardMemberDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many board member',
+				action: 'Get many board members',
 				description: 'Retrieve a list of board members',
 				routing: {
 					request: { method: 'GET' },

@@ -37,7 +37,7 @@ export const budgetDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many budget',
+				action: 'Get many budgets',
 				description: 'Retrieve a list of budgets',
 				routing: {
 					request: { method: 'GET', url: '/v1/budgets' },

@@ -26,7 +26,7 @@ export const clientLeadDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many client lead',
+				action: 'Get many client leads',
 				description: 'Retrieve a list of client leads',
 				routing: {
 					request: { method: 'GET', url: '/v1/clientleads' },

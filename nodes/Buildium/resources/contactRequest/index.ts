@@ -37,7 +37,7 @@ export const contactRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many contact request',
+				action: 'Get many contact requests',
 				description: 'Retrieve a list of contact requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/contactrequests' },

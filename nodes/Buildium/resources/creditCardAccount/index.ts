@@ -70,8 +70,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many credit card account',
-				description: 'Get many credit card accounts',
+				action: 'Get many credit card accounts',
 				routing: {
 					request: { method: 'GET', url: '/v1/creditcardaccounts' },
 					send: { paginate: true },

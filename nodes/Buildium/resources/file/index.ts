@@ -59,7 +59,7 @@ export const fileDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many file',
+				action: 'Get many files',
 				description: 'Retrieve a list of files',
 				routing: {
 					request: { method: 'GET', url: '/v1/files' },

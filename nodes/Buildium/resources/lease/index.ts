@@ -114,7 +114,7 @@ export const leaseDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many lease',
+				action: 'Get many leases',
 				description: 'Retrieve a list of leases',
 				routing: {
 					request: { method: 'GET', url: '/v1/leases' },

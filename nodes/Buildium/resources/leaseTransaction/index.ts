@@ -147,7 +147,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many lease transaction',
+				action: 'Get many lease transactions',
 				description: 'Retrieve a list of lease transactions',
 				routing: {
 					request: { method: 'GET' },

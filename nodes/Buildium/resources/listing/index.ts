@@ -70,7 +70,7 @@ export const listingDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many listing',
+				action: 'Get many listings',
 				description: 'Retrieve a list of listings',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/units/listings' },

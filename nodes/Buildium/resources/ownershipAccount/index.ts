@@ -48,7 +48,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many ownership account',
+				action: 'Get many ownership accounts',
 				description: 'Retrieve a list of ownership accounts',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/ownershipaccounts' },

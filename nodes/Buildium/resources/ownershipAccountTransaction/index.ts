@@ -136,7 +136,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many ownership account transaction',
+				action: 'Get many ownership account transactions',
 				description: 'Retrieve a list of ownership account transactions',
 				routing: {
 					request: { method: 'GET' },

@@ -37,7 +37,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many property group',
+				action: 'Get many property groups',
 				description: 'Retrieve a list of property groups',
 				routing: {
 					request: { method: 'GET', url: '/v1/propertygroups' },

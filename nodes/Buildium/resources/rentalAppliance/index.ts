@@ -59,7 +59,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental appliance',
+				action: 'Get many rental appliances',
 				description: 'Retrieve a list of rental appliances',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/appliances' },

@@ -47,7 +47,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental meter reading',
+				action: 'Get many rental meter readings',
 				description: 'Retrieve a list of rental meter readings',
 				routing: {
 					request: { method: 'GET' },

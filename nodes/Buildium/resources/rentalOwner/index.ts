@@ -48,7 +48,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental owner',
+				action: 'Get many rental owners',
 				description: 'Retrieve a list of rental owners',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/owners' },

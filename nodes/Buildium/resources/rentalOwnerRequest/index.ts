@@ -48,7 +48,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental owner request',
+				action: 'Get many rental owner requests',
 				description: 'Retrieve many rental owner requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/rentalownerrequests' },

@@ -114,7 +114,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental property',
+				action: 'Get many rental properties',
 				description: 'Retrieve a list of rental properties',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals' },

@@ -48,7 +48,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental tenant',
+				action: 'Get many rental tenants',
 				description: 'Retrieve a list of rental tenants',
 				routing: {
 					request: { method: 'GET', url: '/v1/leases/tenants' },

@@ -103,7 +103,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental unit',
+				action: 'Get many rental units',
 				description: 'Retrieve a list of rental units',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/units' },

@@ -37,7 +37,7 @@ export const residentRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many resident request',
+				action: 'Get many resident requests',
 				description: 'Retrieve a list of resident requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/residentrequests' },

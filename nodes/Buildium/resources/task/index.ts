@@ -91,7 +91,7 @@ export const taskDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many task',
+				action: 'Get many tasks',
 				description: 'Retrieve a list of tasks',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks' },

@@ -37,7 +37,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many to do request',
+				action: 'Get many to do requests',
 				description: 'Retrieve a list of to do requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/todorequests' },

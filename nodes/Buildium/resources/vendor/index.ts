@@ -103,7 +103,7 @@ export const vendorDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many vendor',
+				action: 'Get many vendors',
 				description: 'Retrieve a list of vendors',
 				routing: {
 					request: { method: 'GET', url: '/v1/vendors' },

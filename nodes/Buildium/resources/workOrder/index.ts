@@ -37,7 +37,7 @@ export const workOrderDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many work order',
+				action: 'Get many work orders',
 				description: 'Retrieve a list of work orders',
 				routing: {
 					request: { method: 'GET', url: '/v1/workorders' },
