@@ -87,7 +87,7 @@ export function autoOverrides(cfg, rawOps) {
 			if (verb === 'Get Many' && !raw.returnsArray) verb = 'Get';
 			const rest = stripResource(noun, tagWords);
 			// A list pages an array; the spec's one paged GET that answers a single object (architectural request files)
-			// stays a plain Get whose limit/offset are ordinary fields, so the node reads what the spec says it returns.
+			// is a plain Get (without limit/offset, see buildModel), so the node reads what the spec says it returns.
 			const list = raw.method === 'GET' && raw.returnsArray && (raw.parameters ?? []).some((p) => p.in === 'query' && paging.has(p.name));
 			return { raw, verb, noun, rest, list };
 		});

@@ -226,7 +226,8 @@ export function buildModel(cfg, rawOps) {
 			}));
 			const fields = [
 				...clientFields,
-				...queryFields(cfg, raw, kind === 'list' ? cfg.skipParameters ?? [] : [], opFields),
+				// Auto-named operations never offer the paging parameters as fields: paging one object means nothing.
+				...queryFields(cfg, raw, kind === 'list' || ov.auto ? cfg.skipParameters ?? [] : [], opFields),
 				...bodyFields(cfg, bodySchema, {
 					prefix: ov.bodyItemPath ? `${ov.bodyItemPath}.` : '',
 					required: v.required,

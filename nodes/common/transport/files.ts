@@ -89,7 +89,8 @@ export function presignedUpload(profile: VendorProfile): PostReceiveFn {
 					ignoreHttpStatusErrors: true,
 				})) as IN8nHttpFullResponse;
 			}
-			const headers: IDataObject = { 'Content-Type': 'application/octet-stream', ...((ticket.Headers as IDataObject) ?? {}) };
+			// The file's own type unless the ticket fixes one (then the presigned signature covers it).
+			const headers: IDataObject = { 'Content-Type': binary.mimeType || 'application/octet-stream', ...((ticket.Headers as IDataObject) ?? {}) };
 			return (await this.helpers.httpRequest({
 				method: 'PUT',
 				url: url as string,

@@ -23,7 +23,7 @@ import {
 
 import { DateTime } from 'luxon';
 
-import { observe, pace, pacingKey } from './pacing';
+import { observe, pace, pacingKey, settleSlot } from './pacing';
 import type { EnvelopePaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
 import { checkResponse, normalizeTransportError, retryDecider } from './request';
 import { resolvePolicy, withRetry } from './retry';
@@ -130,19 +130,24 @@ async function routedRequest(
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	credential: ResolvedCredential,
 ): Promise<RoutedResult> {
-	await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
-	const response = (await this.helpers.httpRequestWithAuthentication.call(
-		this,
-		profile.credentialType,
-		// RoutingNode has resolved every expression in these options by now, as it assumes itself.
-		{
-			...requestData.options,
-			...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		} as IHttpRequestOptions,
-		{ credentialsDecrypted: credential.decrypted },
-	)) as IN8nHttpFullResponse;
+	const slot = await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			profile.credentialType,
+			// RoutingNode has resolved every expression in these options by now, as it assumes itself.
+			{
+				...requestData.options,
+				...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			} as IHttpRequestOptions,
+			{ credentialsDecrypted: credential.decrypted },
+		)) as IN8nHttpFullResponse;
+	} finally {
+		settleSlot(slot);
+	}
 	const headers = (response.headers ?? {}) as Record<string, unknown>;
 	observe(profile, credential.key, headers);
 	if (!requestData.postReceive.length) {

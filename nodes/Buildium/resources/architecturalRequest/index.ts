@@ -284,22 +284,6 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				default: 0,
-				description: '`limit` indicates the maximum number of results to be returned in the response. `limit` can range between 1 and 1000 and the default is 50',
-				routing: { send: { type: 'query', property: 'limit' } },
-			},
-			{
-				displayName: 'Offset',
-				name: 'offset',
-				type: 'number',
-				default: 0,
-				description: '`offset` indicates the position of the first record to return. The `offset` is zero-based and the default is 0.',
-				routing: { send: { type: 'query', property: 'offset' } },
-			},
-			{
 				displayName: 'Orderby',
 				name: 'orderby',
 				type: 'string',
