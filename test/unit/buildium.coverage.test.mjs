@@ -196,6 +196,8 @@ describe('Buildium coverage', () => {
 		}
 	});
 
+	const dateFormatsSeen = new Map();
+
 	for (const c of CASES) {
 		test(`${c.nodeName} ${c.resource}.${c.op.value}: ${c.op.method} ${c.op.path}`, async () => {
 			const sample = sampleFor(c, sim);
@@ -215,8 +217,17 @@ describe('Buildium coverage', () => {
 			assert.equal(got.path, expected.path);
 			assert.deepEqual(got.query, expected.query);
 			assert.deepEqual(got.body ?? undefined, expected.body);
-			for (const { field, sent } of dateChecks) assert.match(String(sent), DATE_SHAPES[field.dateFormat], `${field.key} in ${field.dateFormat}`);
+			for (const { field, sent } of dateChecks) {
+				assert.match(String(sent), DATE_SHAPES[field.dateFormat], `${field.key} in ${field.dateFormat}`);
+				dateFormatsSeen.set(field.dateFormat, (dateFormatsSeen.get(field.dateFormat) ?? 0) + 1);
+			}
 			assertOutput(c, items, got);
 		});
 	}
+
+	test('all three date formats were exercised, and no request carried a field the spec does not define', () => {
+		console.log(`date fields sent: ${JSON.stringify(Object.fromEntries(dateFormatsSeen))}`);
+		assert.deepEqual([...dateFormatsSeen.keys()].sort(), Object.keys(DATE_SHAPES).sort());
+		assert.deepEqual(sim.ignoredFields, []);
+	});
 });

@@ -226,15 +226,27 @@ describe('errors', () => {
 			assert.match(error.message, /\[400\]/);
 			return true;
 		});
-		// A body field inside a JSON array: the key names its path.
-		await assert.rejects(
-			run('POST', '/v1/tasks/categories', { name: '' }),
-			(error) => {
-				assert.equal(error.name, 'NodeApiError');
-				assert.match(error.message, /\bName\b/);
-				return true;
-			},
-		);
+		// A required body field left empty.
+		await assert.rejects(run('POST', '/v1/tasks/categories', { name: '' }), (error) => {
+			assert.equal(error.name, 'NodeApiError');
+			assert.match(error.message, /\[400\].*\bName\b/);
+			return true;
+		});
+		// A nested body field: the key is its path (Address.Country), in the message and the description.
+		const property = {
+			name: 'Test Property',
+			addressAddressLine1: '1 Main St',
+			addressPostalCode: '78701',
+			addressCountry: 'Narnia',
+			rentalSubType: 'SingleFamily',
+			operatingBankAccountId: 1,
+		};
+		await assert.rejects(run('POST', '/v1/rentals', property), (error) => {
+			assert.equal(error.httpCode, '400');
+			assert.match(error.message, /Address\.Country/);
+			assert.match(error.description, /Address\.Country/);
+			return true;
+		});
 	});
 
 	test('Continue On Fail: the failing item becomes an error item naming the field, the others go on', async () => {
