@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { parseSummary, singular } from '../../scripts/generator/auto.mjs';
-import { buildModel, plural } from '../../scripts/generator/model.mjs';
+import { buildModel, humanize, plural, splitWords, vocabularyOf } from '../../scripts/generator/model.mjs';
 import { loadSpec, rawOperations } from '../../scripts/generator/openapi.mjs';
 import { specPath } from '../../scripts/lib/specs.mjs';
 import { loadPackage, runNode } from '../harness/routing.mjs';
@@ -15,7 +15,8 @@ import { startBuildiumSimulator } from '../simulators/buildium.mjs';
 
 const root = new URL('../../', import.meta.url);
 const cfg = { id: 'buildium', ...JSON.parse(readFileSync(new URL('scripts/generator/buildium.json', root), 'utf8')) };
-const model = buildModel(cfg, rawOperations(loadSpec(specPath(cfg.spec))));
+const rawOps = rawOperations(loadSpec(specPath(cfg.spec)));
+const model = buildModel(cfg, rawOps);
 const NODE_NAMES = Object.keys(cfg.nodes);
 
 /** Node, resource and operation values of the spec operation `method path`, from the generator's model. */
@@ -130,6 +131,29 @@ describe('descriptions', () => {
 			assert.equal(singular(word), one, word);
 		}
 		for (const [one, many] of [['property', 'properties'], ['lockbox', 'lockboxes'], ['unit', 'units'], ['day', 'days'], ['branch', 'branches']]) assert.equal(plural(one), many);
+	});
+
+	test("Buildium's run-together query parameter names get readable display names", () => {
+		const vocabulary = vocabularyOf(rawOps);
+		for (const [name, label] of [
+			['lastupdatedfrom', 'Last Updated From'],
+			['propertyids', 'Property IDs'],
+			['orderby', 'Order By'],
+			['glaccountids', 'GL Account IDs'],
+			['leasestatuses', 'Lease Statuses'],
+			['titleordescription', 'Title Or Description'],
+			['status', 'Status'],
+			['xyzzyplugh', 'Xyzzyplugh'],
+		]) {
+			assert.equal(humanize(splitWords(name, vocabulary)), label, name);
+		}
+		const filters = pkg.nodes.buildiumRentals.description.properties.find((p) => p.name === 'filters' && p.displayOptions.show.resource[0] === 'rentalUnit' && p.displayOptions.show.operation[0] === 'getAll');
+		assert.deepEqual(filters.options.map((o) => [o.name, o.displayName]), [
+			['lastupdatedfrom', 'Last Updated From'],
+			['lastupdatedto', 'Last Updated To'],
+			['orderby', 'Order By'],
+			['propertyids', 'Property IDs'],
+		]);
 	});
 });
 

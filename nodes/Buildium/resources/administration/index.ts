@@ -133,7 +133,7 @@ export const administrationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['administration'], operation: ['getManyUserRoles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -187,7 +187,7 @@ export const administrationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -195,7 +195,7 @@ export const administrationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Roleids',
+				displayName: 'Role IDs',
 				name: 'roleids',
 				type: 'string',
 				default: '',
@@ -222,7 +222,7 @@ export const administrationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'status' } },
 			},
 			{
-				displayName: 'Usertypes',
+				displayName: 'User Types',
 				name: 'usertypes',
 				type: 'multiOptions',
 				options: [

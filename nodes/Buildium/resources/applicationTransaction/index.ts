@@ -758,7 +758,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -766,7 +766,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -780,7 +780,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -794,7 +794,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiontypes',
+				displayName: 'Transaction Types',
 				name: 'transactiontypes',
 				type: 'multiOptions',
 				options: [
@@ -851,7 +851,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicationTransaction'], operation: ['getManyCharges'] } },
 		options: [
 			{
-				displayName: 'Chargeids',
+				displayName: 'Charge IDs',
 				name: 'chargeids',
 				type: 'string',
 				default: '',
@@ -866,7 +866,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -874,7 +874,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -888,7 +888,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -939,7 +939,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Applicationids',
+				displayName: 'Application IDs',
 				name: 'applicationids',
 				type: 'string',
 				default: '',
@@ -954,7 +954,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Applicationstatuses',
+				displayName: 'Application Statuses',
 				name: 'applicationstatuses',
 				type: 'multiOptions',
 				options: [
@@ -973,7 +973,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'applicationstatuses' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -284,7 +284,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -321,7 +321,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['architecturalRequest'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -336,7 +336,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -350,7 +350,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -392,7 +392,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -406,7 +406,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -420,7 +420,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -428,7 +428,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownershipaccountids',
+				displayName: 'Ownership Account IDs',
 				name: 'ownershipaccountids',
 				type: 'string',
 				default: '',
@@ -456,7 +456,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Submitteddatetimefrom',
+				displayName: 'Submitted Date Time From',
 				name: 'submitteddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -470,7 +470,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Submitteddatetimeto',
+				displayName: 'Submitted Date Time To',
 				name: 'submitteddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -468,7 +468,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -482,7 +482,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -504,7 +504,7 @@ export const associationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'location' } },
 			},
 			{
-				displayName: 'Operatingbankaccountids',
+				displayName: 'Operating Bank Account IDs',
 				name: 'operatingbankaccountids',
 				type: 'string',
 				default: '',
@@ -519,7 +519,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -568,7 +568,7 @@ export const associationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['association'], operation: ['getManyBankLockboxData'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -583,7 +583,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -647,7 +647,7 @@ export const associationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['association'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -655,7 +655,7 @@ export const associationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -663,7 +663,7 @@ export const associationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -677,7 +677,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -749,7 +749,7 @@ export const associationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['association'], operation: ['getManyPreferredVendors'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

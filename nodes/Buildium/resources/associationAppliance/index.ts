@@ -301,7 +301,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationAppliance'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -316,7 +316,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -324,7 +324,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -383,7 +383,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationAppliance'], operation: ['getManyServiceHistory'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

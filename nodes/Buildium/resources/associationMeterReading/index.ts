@@ -148,7 +148,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['createUpdateDetails'] } },
 		options: [
 			{
-				displayName: 'Metertype',
+				displayName: 'Meter Type',
 				name: 'metertype',
 				type: 'options',
 				options: [
@@ -163,7 +163,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertype' } },
 			},
 			{
-				displayName: 'Readingdate',
+				displayName: 'Reading Date',
 				name: 'readingdate',
 				type: 'dateTime',
 				default: '',
@@ -212,7 +212,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -230,7 +230,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -280,7 +280,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -296,7 +296,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -342,7 +342,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdatefrom',
+		displayName: 'Reading Date From',
 		name: 'readingdatefrom',
 		required: true,
 		type: 'dateTime',
@@ -358,7 +358,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdateto',
+		displayName: 'Reading Date To',
 		name: 'readingdateto',
 		required: true,
 		type: 'dateTime',
@@ -401,7 +401,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Metertypes',
+				displayName: 'Meter Types',
 				name: 'metertypes',
 				type: 'multiOptions',
 				options: [
@@ -416,7 +416,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertypes' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

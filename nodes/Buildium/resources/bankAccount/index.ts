@@ -1643,7 +1643,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Bankaccountstatus',
+				displayName: 'Bank Account Status',
 				name: 'bankaccountstatus',
 				type: 'options',
 				options: [
@@ -1655,7 +1655,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'bankaccountstatus' } },
 			},
 			{
-				displayName: 'Bankname',
+				displayName: 'Bank Name',
 				name: 'bankname',
 				type: 'string',
 				default: '',
@@ -1663,7 +1663,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'bankname' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1671,7 +1671,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Routingnumbers',
+				displayName: 'Routing Numbers',
 				name: 'routingnumbers',
 				type: 'string',
 				default: '',
@@ -1761,7 +1761,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyCheckFiles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1800,7 +1800,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyChecks'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -1816,7 +1816,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyChecks'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -1857,7 +1857,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyChecks'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1896,7 +1896,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyDeposits'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -1912,7 +1912,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyDeposits'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -1955,7 +1955,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyDeposits'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1994,7 +1994,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyQuickDeposits'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2010,7 +2010,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyQuickDeposits'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2053,7 +2053,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyQuickDeposits'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2140,7 +2140,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyReconciliationTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2206,7 +2206,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyReconciliations'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2245,7 +2245,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2261,7 +2261,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2304,7 +2304,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2365,7 +2365,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransfers'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2381,7 +2381,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransfers'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2424,7 +2424,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransfers'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2490,7 +2490,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyUndepositedFunds'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2529,7 +2529,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyWithdrawals'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2545,7 +2545,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyWithdrawals'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2588,7 +2588,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyWithdrawals'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -576,7 +576,7 @@ export const billDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bill'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Approvalstatuses',
+				displayName: 'Approval Statuses',
 				name: 'approvalstatuses',
 				type: 'multiOptions',
 				options: [
@@ -591,7 +591,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'approvalstatuses' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -599,7 +599,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -612,7 +612,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Frompaiddate',
+				displayName: 'From Paid Date',
 				name: 'frompaiddate',
 				type: 'dateTime',
 				default: '',
@@ -626,7 +626,7 @@ export const billDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -634,7 +634,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Paidstatus',
+				displayName: 'Paid Status',
 				name: 'paidstatus',
 				type: 'options',
 				options: [
@@ -647,7 +647,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'paidstatus' } },
 			},
 			{
-				displayName: 'Referencenumber',
+				displayName: 'Reference Number',
 				name: 'referencenumber',
 				type: 'string',
 				default: '',
@@ -655,7 +655,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'referencenumber' } },
 			},
 			{
-				displayName: 'Topaiddate',
+				displayName: 'To Paid Date',
 				name: 'topaiddate',
 				type: 'dateTime',
 				default: '',
@@ -669,7 +669,7 @@ export const billDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Vendorid',
+				displayName: 'Vendor ID',
 				name: 'vendorid',
 				type: 'number',
 				default: 0,
@@ -713,7 +713,7 @@ export const billDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bill'], operation: ['getManyFiles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -757,7 +757,7 @@ export const billDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bill'], operation: ['getManyPayments'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

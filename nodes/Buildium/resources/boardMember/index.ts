@@ -312,7 +312,7 @@ export const boardMemberDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['boardMember'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Boardpositiontypes',
+				displayName: 'Board Position Types',
 				name: 'boardpositiontypes',
 				type: 'multiOptions',
 				options: [
@@ -327,7 +327,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'boardpositiontypes' } },
 			},
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -341,7 +341,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -355,7 +355,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

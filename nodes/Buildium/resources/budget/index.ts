@@ -165,7 +165,7 @@ export const budgetDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['budget'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Fiscalyear',
+				displayName: 'Fiscal Year',
 				name: 'fiscalyear',
 				type: 'number',
 				default: 0,
@@ -181,7 +181,7 @@ export const budgetDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -189,7 +189,7 @@ export const budgetDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',

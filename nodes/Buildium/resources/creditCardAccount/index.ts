@@ -373,7 +373,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Creditcardaccountstatus',
+				displayName: 'Credit Card Account Status',
 				name: 'creditcardaccountstatus',
 				type: 'options',
 				options: [
@@ -406,7 +406,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -422,7 +422,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -469,7 +469,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getManyTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

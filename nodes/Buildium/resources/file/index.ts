@@ -209,7 +209,7 @@ export const fileDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Categoryid',
+				displayName: 'Category ID',
 				name: 'categoryid',
 				type: 'number',
 				default: 0,
@@ -217,7 +217,7 @@ export const fileDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'categoryid' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -225,7 +225,7 @@ export const fileDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -247,7 +247,7 @@ export const fileDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -270,7 +270,7 @@ export const fileDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Titleordescription',
+				displayName: 'Title Or Description',
 				name: 'titleordescription',
 				type: 'string',
 				default: '',
@@ -333,7 +333,7 @@ export const fileDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['getManyCategories'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

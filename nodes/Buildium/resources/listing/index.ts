@@ -345,7 +345,7 @@ export const listingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['listing'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -353,7 +353,7 @@ export const listingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -365,7 +365,7 @@ export const listingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -400,7 +400,7 @@ export const listingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['listing'], operation: ['getManyContacts'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -297,7 +297,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccount'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -312,7 +312,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Datefrom',
+				displayName: 'Date From',
 				name: 'datefrom',
 				type: 'dateTime',
 				default: '',
@@ -326,7 +326,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Dateto',
+				displayName: 'Date To',
 				name: 'dateto',
 				type: 'dateTime',
 				default: '',
@@ -340,7 +340,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Delinquencystatuses',
+				displayName: 'Delinquency Statuses',
 				name: 'delinquencystatuses',
 				type: 'multiOptions',
 				options: [
@@ -369,7 +369,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -390,7 +390,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'status' } },
 			},
 			{
-				displayName: 'Unitorowner',
+				displayName: 'Unit Or Owner',
 				name: 'unitorowner',
 				type: 'string',
 				default: '',
@@ -438,7 +438,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccount'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -446,7 +446,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -454,7 +454,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -468,7 +468,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

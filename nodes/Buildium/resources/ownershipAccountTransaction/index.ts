@@ -1004,7 +1004,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'OffsettingGLAccountId' } },
 			},
 			{
-				displayName: 'Posting Rule Gl Account ID',
+				displayName: 'Posting Rule GL Account ID',
 				name: 'postingRuleGlAccountId',
 				type: 'number',
 				default: 0,
@@ -1420,7 +1420,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccountTransaction'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1428,7 +1428,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1442,7 +1442,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -1456,7 +1456,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiontypes',
+				displayName: 'Transaction Types',
 				name: 'transactiontypes',
 				type: 'multiOptions',
 				options: [
@@ -1545,7 +1545,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccountTransaction'], operation: ['getManyCharges'] } },
 		options: [
 			{
-				displayName: 'Billids',
+				displayName: 'Bill IDs',
 				name: 'billids',
 				type: 'string',
 				default: '',
@@ -1560,7 +1560,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1568,7 +1568,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1582,7 +1582,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -1633,7 +1633,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Associationid',
+				displayName: 'Association ID',
 				name: 'associationid',
 				type: 'number',
 				default: 0,
@@ -1641,7 +1641,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'associationid' } },
 			},
 			{
-				displayName: 'Balanceduration',
+				displayName: 'Balance Duration',
 				name: 'balanceduration',
 				type: 'options',
 				options: [
@@ -1656,7 +1656,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'balanceduration' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1664,7 +1664,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownershipaccountids',
+				displayName: 'Ownership Account IDs',
 				name: 'ownershipaccountids',
 				type: 'string',
 				default: '',
@@ -1679,7 +1679,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Ownershipaccountstatuses',
+				displayName: 'Ownership Account Statuses',
 				name: 'ownershipaccountstatuses',
 				type: 'multiOptions',
 				options: [
@@ -1692,7 +1692,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'ownershipaccountstatuses' } },
 			},
 			{
-				displayName: 'Pastdueemail',
+				displayName: 'Past Due Email',
 				name: 'pastdueemail',
 				type: 'options',
 				options: [
@@ -1765,7 +1765,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1816,7 +1816,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1830,7 +1830,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1844,7 +1844,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -1858,7 +1858,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -1872,7 +1872,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1880,7 +1880,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownershipaccountids',
+				displayName: 'Ownership Account IDs',
 				name: 'ownershipaccountids',
 				type: 'string',
 				default: '',

@@ -140,7 +140,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['propertyGroup'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Nameordescription',
+				displayName: 'Name Or Description',
 				name: 'nameordescription',
 				type: 'string',
 				default: '',
@@ -148,7 +148,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'nameordescription' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -156,7 +156,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',

@@ -299,7 +299,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalAppliance'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -307,7 +307,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -322,7 +322,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -381,7 +381,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalAppliance'], operation: ['getManyServiceHistory'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -146,7 +146,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['createUpdateDetails'] } },
 		options: [
 			{
-				displayName: 'Metertype',
+				displayName: 'Meter Type',
 				name: 'metertype',
 				type: 'options',
 				options: [
@@ -161,7 +161,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertype' } },
 			},
 			{
-				displayName: 'Readingdate',
+				displayName: 'Reading Date',
 				name: 'readingdate',
 				type: 'dateTime',
 				default: '',
@@ -206,7 +206,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['deleteDetailsForAGivenDate'] } },
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -222,7 +222,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['deleteDetailsForAGivenDate'] } },
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -268,7 +268,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -284,7 +284,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -330,7 +330,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdatefrom',
+		displayName: 'Reading Date From',
 		name: 'readingdatefrom',
 		required: true,
 		type: 'dateTime',
@@ -346,7 +346,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdateto',
+		displayName: 'Reading Date To',
 		name: 'readingdateto',
 		required: true,
 		type: 'dateTime',
@@ -387,7 +387,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Metertypes',
+				displayName: 'Meter Types',
 				name: 'metertypes',
 				type: 'multiOptions',
 				options: [
@@ -402,7 +402,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertypes' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -438,7 +438,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalOwner'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Agreementdaysremaining',
+				displayName: 'Agreement Days Remaining',
 				name: 'agreementdaysremaining',
 				type: 'number',
 				default: 0,
@@ -446,7 +446,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'agreementdaysremaining' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -460,7 +460,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -474,7 +474,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -482,7 +482,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownername',
+				displayName: 'Owner Name',
 				name: 'ownername',
 				type: 'string',
 				default: '',
@@ -498,7 +498,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'phone' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -581,7 +581,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalOwner'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -589,7 +589,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -597,7 +597,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -611,7 +611,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

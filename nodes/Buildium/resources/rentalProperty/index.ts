@@ -805,7 +805,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -819,7 +819,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -841,7 +841,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'location' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -849,7 +849,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -864,7 +864,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Rentalownerids',
+				displayName: 'Rental Owner IDs',
 				name: 'rentalownerids',
 				type: 'string',
 				default: '',
@@ -891,7 +891,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'status' } },
 			},
 			{
-				displayName: 'Subtypes',
+				displayName: 'Sub Types',
 				name: 'subtypes',
 				type: 'multiOptions',
 				options: [
@@ -980,7 +980,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getManyImages'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1046,7 +1046,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -1054,7 +1054,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1062,7 +1062,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1076,7 +1076,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1152,7 +1152,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getManyPreferredVendors'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
