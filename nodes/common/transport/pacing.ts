@@ -13,12 +13,17 @@ import { sleep, type IDataObject } from 'n8n-workflow';
 
 import type { VendorProfile } from './profile';
 
-/** One request's place in a budget: its reserved start, then (once answered) the time of the answer. */
+/**
+ * One request's place in a budget: `at` is its reserved start until it goes out, then the latest time the vendor
+ * can have counted it (see recheck).
+ */
 export interface PacingSlot {
 	at: number;
+	start: number;
 	/** Reservation order: a request waits only for those reserved before it. */
 	seq: number;
 	answered: boolean;
+	arrivalMs: number;
 }
 
 interface Budget {
@@ -76,19 +81,25 @@ function reserve(profile: VendorProfile, key: string, now: number, maxWaitMs: nu
 		budget.slots = budget.slots.filter((t) => t.at > now - limit.perMs || !t.answered);
 		const times = budget.slots.map((t) => t.at).sort((a, b) => a - b);
 		if (times.length >= limit.requests) start = Math.max(start, times[times.length - limit.requests] + limit.perMs);
-		slot = { at: start, seq: budget.seq++, answered: false };
+		slot = { at: start, start, seq: budget.seq++, answered: false, arrivalMs: limit.arrivalMs ?? limit.perMs / 4 };
 		budget.slots.push(slot);
 	}
 	budget.used++;
 	return { wait: start - now, slot };
 }
 
+/** The latest time the vendor can have counted `slot`'s request, as far as is known at `now`. */
+function arrivalBound(slot: PacingSlot, now: number): number {
+	if (slot.answered || slot.start > now) return slot.at;
+	return Math.min(now, slot.start + slot.arrivalMs);
+}
+
 /**
- * Before a request that waited goes out: the requests reserved before it may have been answered later than their
- * reserved starts, and the vendor counted each of them when it arrived (at the latest when it was answered; for one
- * still in flight, possibly now). If `limit` of them fall within the window before now, wait for the oldest of those
- * to leave it. Without this the 11th request of a second can land in the vendor's first window, by the network
- * time of the first, and draw a 429.
+ * Before a request that waited goes out: the requests reserved before it may have gone out later than their
+ * reserved starts, and the vendor counted each when it arrived, which may be up to `arrivalMs` after it started
+ * (earlier if it has been answered). If `limit` of them may fall within the window before now, wait for the oldest
+ * of those to leave it. Counted from the reserved starts alone, the 11th request of a second reached Buildium's
+ * (simulated) first window by the network time of the first and drew a 429.
  */
 function recheck(profile: VendorProfile, key: string, slot: PacingSlot, now: number): number {
 	const limit = profile.rateLimit;
@@ -96,20 +107,21 @@ function recheck(profile: VendorProfile, key: string, slot: PacingSlot, now: num
 	if (!limit || !budget) return 0;
 	const ahead = budget.slots
 		.filter((t) => t.seq < slot.seq)
-		.map((t) => (t.answered || t.at > now ? t.at : now))
+		.map((t) => arrivalBound(t, now))
 		.filter((at) => at > now - limit.perMs && at <= now)
 		.sort((a, b) => a - b);
 	if (ahead.length < limit.requests) return 0;
 	const start = ahead[ahead.length - limit.requests] + limit.perMs;
 	if (start <= now) return 0;
 	slot.at = start;
+	slot.start = start;
 	return start - now;
 }
 
-/** The request of `slot` was answered at `now`: from here on its slot counts from `now` (see recheck). */
+/** The request of `slot` was answered at `now`: the vendor counted it by then, and at most `arrivalMs` after it started. */
 export function settleSlot(slot: PacingSlot | undefined, now = Date.now()): void {
-	if (!slot) return;
-	slot.at = Math.max(slot.at, now);
+	if (!slot || slot.answered) return;
+	slot.at = Math.max(slot.start, Math.min(now, slot.start + slot.arrivalMs));
 	slot.answered = true;
 }
 

@@ -94,6 +94,11 @@ export type Paging = PageNumberPaging | OffsetPaging | TimeWindowPaging | Envelo
 export interface RateLimit {
 	requests: number;
 	perMs: number;
+	/**
+	 * How long after it starts a request is assumed to reach the vendor at the latest (default perMs / 4): the vendor
+	 * counts a request on arrival, which the client never sees. Answered earlier, the answer time bounds it.
+	 */
+	arrivalMs?: number;
 }
 
 export interface RateLimitHeaders {
