@@ -254,6 +254,7 @@ export function buildModel(cfgIn, rawOps) {
 			unwrap: ov.unwrap,
 			simplify: ov.simplify,
 			returnsArray: Boolean(raw.returnsArray),
+			bodyRequired: Boolean(raw.bodyRequired),
 			status: raw.status,
 			file: ov.file ?? (cfg.autoOperations ? fileKind(raw) : undefined),
 		};

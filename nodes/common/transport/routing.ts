@@ -49,6 +49,17 @@ export function responseCheck(profile: VendorProfile): PostReceiveFn {
 	};
 }
 
+/**
+ * preSend of operations whose request body is required: with no field set, RoutingNode's body is `{}`, which n8n's
+ * HTTP layer leaves out entirely; the API then refuses the request (Buildium: "A non-empty request body is
+ * required."). Sent as the JSON text `{}` instead.
+ */
+export async function requiredJsonBody(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const body = requestOptions.body;
+	const empty = body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body) && !Object.keys(body).length);
+	return empty ? { ...requestOptions, body: '{}' } : requestOptions;
+}
+
 /** Turns a list response into one item per record (the vendor's envelope is unwrapped). */
 export function listItems(profile: VendorProfile): PostReceiveFn {
 	return async function (this: IExecuteSingleFunctions, items) {

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const applicantDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant',
 				routing: {
 					request: { method: 'POST', url: '/v1/applicants' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant group',
 				routing: {
 					request: { method: 'POST', url: '/v1/applicants/groups' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant group note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -178,7 +178,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an applicant',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -189,7 +189,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an application',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -200,7 +200,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an applicant group',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -211,7 +211,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an applicant group note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const architecturalRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				description: 'Create an architectural request',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/ownershipaccounts/architecturalrequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -86,7 +86,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				description: 'Upload an architectural request file',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},

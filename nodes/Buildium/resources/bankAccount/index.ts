@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const bankAccountDescription: INodeProperties[] = [
 	{
@@ -18,7 +18,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				action: 'Clear transactions for a reconciliation',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -29,7 +29,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a bank account',
 				routing: {
 					request: { method: 'POST', url: '/v1/bankaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -40,7 +40,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a check',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -51,7 +51,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a deposit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -62,7 +62,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a quick deposit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -73,7 +73,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a reconciliation',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -84,7 +84,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a transfer',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -95,7 +95,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a withdrawal',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -381,7 +381,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Un-clear transactions for a reconciliation',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -392,7 +392,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a bank account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -403,7 +403,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a check',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -414,7 +414,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a deposit',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -425,7 +425,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a quick deposit',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -436,7 +436,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a reconciliation',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -447,7 +447,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a reconciliation\'s balance',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -458,7 +458,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a transfer',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -469,7 +469,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a withdrawal',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -480,7 +480,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Upload a file for a check',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const billDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Create a bill',
 				routing: {
 					request: { method: 'POST', url: '/v1/bills' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Create a bill payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Create a payment for multiple bills with one check',
 				routing: {
 					request: { method: 'POST', url: '/v1/bills/payments' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -143,7 +143,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Update a bill',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -154,7 +154,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Update a bill',
 				routing: {
 					request: { method: 'PATCH' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -165,7 +165,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Upload a bill file',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const budgetDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const budgetDescription: INodeProperties[] = [
 				description: 'Create a budget',
 				routing: {
 					request: { method: 'POST', url: '/v1/budgets' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -53,7 +53,7 @@ export const budgetDescription: INodeProperties[] = [
 				description: 'Update a budget',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

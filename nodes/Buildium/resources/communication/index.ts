@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const communicationDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Create an announcement',
 				routing: {
 					request: { method: 'POST', url: '/v1/communications/announcements' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Create a phone log',
 				routing: {
 					request: { method: 'POST', url: '/v1/communications/phonelogs' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -168,7 +168,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Send an email',
 				routing: {
 					request: { method: 'POST', url: '/v1/communications/emails' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -179,7 +179,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Update a phone log',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

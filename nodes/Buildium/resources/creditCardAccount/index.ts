@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const creditCardAccountDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Create a credit card account',
 				routing: {
 					request: { method: 'POST', url: '/v1/creditcardaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Create a credit card balance payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Create a credit card purchase',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -118,7 +118,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Update a credit card account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -129,7 +129,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Edit a credit card balance payment',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -140,7 +140,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Edit a credit card purchase',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

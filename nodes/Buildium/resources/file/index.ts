@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const fileDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Create a category',
 				routing: {
 					request: { method: 'POST', url: '/v1/files/categories' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -98,7 +98,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Update a file',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -109,7 +109,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Update a category',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -119,7 +119,7 @@ export const fileDescription: INodeProperties[] = [
 				action: 'Update file share settings',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -130,7 +130,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Upload a file',
 				routing: {
 					request: { method: 'POST', url: '/v1/files/uploads' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},

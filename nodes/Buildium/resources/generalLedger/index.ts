@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const generalLedgerDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Create a general ledger account',
 				routing: {
 					request: { method: 'POST', url: '/v1/glaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Create a general journal entry',
 				routing: {
 					request: { method: 'POST', url: '/v1/generalledger/journalentries' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -111,7 +111,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Update a general ledger account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -122,7 +122,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Update a general journal entry',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const leaseTransactionDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -30,7 +30,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a deposit withholding',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment (auto allocated)',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -74,7 +74,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment reversal',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -85,7 +85,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -96,7 +96,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -107,7 +107,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -118,7 +118,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a refund',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -255,7 +255,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Update a charge',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -266,7 +266,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Update a deposit withholding',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -277,7 +277,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Update a payment',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const listingDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const listingDescription: INodeProperties[] = [
 				description: 'Create a listing contact',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals/units/listingcontacts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const listingDescription: INodeProperties[] = [
 				description: 'Create/Update a listing',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -98,7 +98,7 @@ export const listingDescription: INodeProperties[] = [
 				description: 'Update a listing contact',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list } from '../../common/routing';
+import { check, jsonBody, list } from '../../common/routing';
 
 export const rentalOwnerRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				description: 'Create a rental owner request',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/rentalownerrequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				description: 'Update a rental owner request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -74,7 +74,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				description: 'Update a rental owner contribution request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},

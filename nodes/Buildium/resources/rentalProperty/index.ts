@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const rentalPropertyDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Create a property',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Create an image for a rental using a video link',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -199,7 +199,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Update a property',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -209,7 +209,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update amenities',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -219,7 +219,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update epay settings',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -230,7 +230,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Update a property image',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -240,7 +240,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update property image order',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -251,7 +251,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -261,7 +261,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update preferred vendors',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -272,7 +272,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Upload a rental image',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},

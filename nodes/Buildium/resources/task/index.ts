@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const taskDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Create a task category',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/categories' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -143,7 +143,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Update a task category',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -154,7 +154,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Update a task history',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -165,7 +165,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Upload a task history file',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const workOrderDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const workOrderDescription: INodeProperties[] = [
 				description: 'Create a work order',
 				routing: {
 					request: { method: 'POST', url: '/v1/workorders' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -53,7 +53,7 @@ export const workOrderDescription: INodeProperties[] = [
 				description: 'Update a work order',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
