@@ -75,8 +75,8 @@ function toParameter(field, value) {
  * array query parameters with two values (so repeated parameters are told apart from one comma-separated value),
  * and an `orderby` on a property the endpoint's records have.
  */
-export function sampleFor({ op, simOp }, sim) {
-	const sample = sampleRequest(simOp, { sim, allQuery: true, fullBody: true });
+export function sampleFor({ op, simOp }, sim, { minimal = false } = {}) {
+	const sample = sampleRequest(simOp, { sim, allQuery: !minimal, fullBody: !minimal });
 	for (const field of op.fields) {
 		const value = sample.query[field.apiPath];
 		if (field.in !== 'query' || !Array.isArray(value)) continue;
@@ -221,6 +221,29 @@ describe('Buildium coverage', () => {
 				assert.match(String(sent), DATE_SHAPES[field.dateFormat], `${field.key} in ${field.dateFormat}`);
 				dateFormatsSeen.set(field.dateFormat, (dateFormatsSeen.get(field.dateFormat) ?? 0) + 1);
 			}
+			assertOutput(c, items, got);
+		});
+	}
+
+	// The same operations with only what they require: nothing else may be sent (no defaults of untouched fields).
+	for (const c of CASES.filter((x) => x.simOp.body && x.op.method !== 'DELETE')) {
+		test(`required only: ${c.nodeName} ${c.resource}.${c.op.value}: ${c.op.method} ${c.op.path}`, async () => {
+			const sample = sampleFor(c, sim, { minimal: true });
+			const { parameters, expected } = buildCase(c, sample);
+			sim.clearRequests();
+			const items = await runNode(pkg.nodes[c.nodeName], {
+				parameters,
+				credentials: credentialsFor(),
+				credentialTypes: pkg.credentials,
+				items: c.op.file === 'upload' ? [binaryItem()] : undefined,
+			});
+			const api = sim.requests.filter((r) => r.path.startsWith('/v1/'));
+			assert.equal(api.length, 1);
+			const [got] = api;
+			assert.equal(got.status, c.simOp.status);
+			assert.equal(got.path, expected.path);
+			assert.deepEqual(got.query, expected.query);
+			assert.deepEqual(got.body ?? undefined, expected.body);
 			assertOutput(c, items, got);
 		});
 	}
