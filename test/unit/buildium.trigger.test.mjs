@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { loadPackage } from '../harness/routing.mjs';
-import { buildEvent, signWebhook, startBuildiumSimulator } from '../simulators/buildium.mjs';
+import { WEBHOOK_EVENTS, buildEvent, signWebhook, startBuildiumSimulator } from '../simulators/buildium.mjs';
 
 const SECRET = 'whsec-buildium-test-42';
 let pkg;
@@ -94,6 +94,12 @@ before(async () => {
 	sim = await startBuildiumSimulator({ rateLimit: null });
 });
 after(async () => sim?.close());
+
+test("the Events option lists exactly the 98 events of the spec's event grid", () => {
+	const events = pkg.nodes.buildiumTrigger.description.properties.find((p) => p.name === 'events').options.map((o) => o.value);
+	assert.equal(events.length, 98);
+	assert.deepEqual([...events].sort(), [...WEBHOOK_EVENTS].sort());
+});
 
 describe('signature and timestamp', () => {
 	test('a valid signed delivery gives one item (the event) and acknowledges with {received: true}', async () => {
