@@ -86,7 +86,9 @@ export function autoOverrides(cfg, rawOps) {
 			// "Retrieve all amenities" that answers one object is a plain Get.
 			if (verb === 'Get Many' && !raw.returnsArray) verb = 'Get';
 			const rest = stripResource(noun, tagWords);
-			const list = raw.method === 'GET' && (raw.parameters ?? []).some((p) => p.in === 'query' && paging.has(p.name));
+			// A list pages an array; the spec's one paged GET that answers a single object (architectural request files)
+			// is a plain Get (without limit/offset, see buildModel), so the node reads what the spec says it returns.
+			const list = raw.method === 'GET' && raw.returnsArray && (raw.parameters ?? []).some((p) => p.in === 'query' && paging.has(p.name));
 			return { raw, verb, noun, rest, list };
 		});
 		const counts = new Map();
@@ -114,7 +116,7 @@ export function autoOverrides(cfg, rawOps) {
 				// The resource's own record gets the model's default action ("Get many rental properties").
 				action: n.rest
 					? sentence(`${n.partial ? 'Partially ' : ''}${n.verb} ${n.noun}`)
-					: n.partial || /\W/.test(n.name)
+					: n.partial || /[^\w\s]/.test(n.name)
 						? sentence(`${n.partial ? 'Partially ' : ''}${n.verb} ${cfg.resources[tag].name}`)
 						: undefined,
 				auto: true,

@@ -210,7 +210,7 @@ function fieldProperty(fieldIn, op, cfg, { topLevel }) {
 	}
 }
 
-function operationOption(op, resource) {
+function operationOption(op, resource, cfg = {}) {
 	const postReceive = [code('check')];
 	if (op.kind === 'list' || op.kind === 'get' || op.returnsArray) postReceive.push(code('list'));
 	if (op.file === 'upload') postReceive.push(code('uploadFile'));
@@ -233,7 +233,8 @@ function operationOption(op, resource) {
 		description,
 		routing: {
 			request: { method: op.method, url: op.path.includes('{') ? undefined : op.path },
-			send: { paginate: true },
+			// A body the spec requires goes out even when no field is set: n8n drops an empty one.
+			send: cfg.requiredBodies && op.bodyRequired ? { paginate: true, preSend: [code('jsonBody')] } : { paginate: true },
 			operations: op.kind === 'list' ? { pagination: code(op.paging ? `pagedBy('${op.paging}')` : 'paged') } : undefined,
 			output: { postReceive },
 		},
@@ -250,7 +251,7 @@ export function resourceFile(cfg, entry) {
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [r.value] } },
-		options: entry.operations.map((op) => operationOption(op, r)),
+		options: entry.operations.map((op) => operationOption(op, r, cfg)),
 		default: (entry.operations.find((o) => o.value === 'getAll') ?? entry.operations[0]).value,
 	});
 	for (const op of entry.operations) {

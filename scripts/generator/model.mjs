@@ -6,7 +6,7 @@
 
 import { autoOverrides } from './auto.mjs';
 
-const ACRONYMS = new Set(['id', 'ids', 'url', 'uuid', 'iso', 'hoa', 'mls', 'api']);
+const ACRONYMS = new Set(['id', 'ids', 'url', 'uuid', 'iso', 'hoa', 'mls', 'api', 'gl']);
 
 export function camel(name) {
 	const parts = String(name).replace(/\[\d+\]/g, '').split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
@@ -100,7 +100,7 @@ function makeField(cfg, apiName, apiPath, location, schema, required, parentLabe
 	const ov = { ...(cfg.fields?.[apiName] ?? {}), ...(opFields[apiName] ?? {}) };
 	let { kind, options, itemType } = kindOf(schema);
 	if (cfg.dateFormats && kind === 'string' && schema?.format === 'date') kind = 'dateTime';
-	let displayName = ov.displayName ?? humanize(apiName);
+	let displayName = ov.displayName ?? humanize(cfg.vocabulary && /^[a-z]+$/.test(apiName) ? splitWords(apiName, cfg.vocabulary) : apiName);
 	if (parentLabel) displayName = `${parentLabel} ${displayName}`;
 	let description = ov.description ?? shortDescription(schema?.description, cfg.maxDescriptionLength);
 	if (kind === 'boolean' && description && !/^whether/i.test(description)) description = `Whether ${lcFirst(description)}`;
@@ -177,7 +177,58 @@ function merge(a = {}, b = {}) {
 	return out;
 }
 
-export function buildModel(cfg, rawOps) {
+/** Every word of the spec's camel/Pascal-case names (body properties, parameters) and parameter descriptions, lower case. */
+export function vocabularyOf(rawOps) {
+	const words = new Set(['by', 'or', 'of', 'as', 'is', 'to', 'from', 'ids']);
+	const add = (name) => {
+		for (const w of String(name).split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) if (w.length > 1) words.add(w.toLowerCase());
+	};
+	const walk = (schema, depth = 0) => {
+		if (!schema || typeof schema !== 'object' || depth > 6) return;
+		for (const [k, v] of Object.entries(schema.properties ?? {})) {
+			add(k);
+			walk(v, depth + 1);
+		}
+		if (schema.items) walk(schema.items, depth + 1);
+	};
+	// Descriptions quote the run-together names themselves ("`orderby` indicates …"): those are not words.
+	const runTogether = new Set(rawOps.flatMap((op) => (op.parameters ?? []).map((p) => p.name.toLowerCase())));
+	for (const op of rawOps) {
+		for (const p of op.parameters ?? []) {
+			if (/[A-Z]/.test(p.name)) add(p.name);
+			// The words a parameter's own description uses ("Filters results to any lease whose … last updated …").
+			for (const w of String(p.description ?? '').replace(/<[^>]+>/g, ' ').split(/[^A-Za-z]+/)) {
+				if (w.length > 1 && !runTogether.has(w.toLowerCase())) words.add(w.toLowerCase());
+			}
+		}
+		walk(op.body);
+	}
+	return words;
+}
+
+/**
+ * Splits an all-lower-case API name into words of the vocabulary ("lastupdatedfrom" → "last Updated From",
+ * "propertyids" → "property Ids"), fewest words first; a word may take a plural "s"/"es". Names that do not split
+ * whole are returned as they are.
+ */
+export function splitWords(name, vocabulary) {
+	const known = (w) => vocabulary.has(w) || (/s$/.test(w) && vocabulary.has(w.slice(0, -1))) || (/es$/.test(w) && vocabulary.has(w.slice(0, -2)));
+	const best = [[]];
+	for (let end = 1; end <= name.length; end++) {
+		for (let start = 0; start < end; start++) {
+			const word = name.slice(start, end);
+			if (!best[start] || !known(word)) continue;
+			const candidate = [...best[start], word];
+			if (!best[end] || candidate.length < best[end].length) best[end] = candidate;
+		}
+	}
+	const words = best[name.length];
+	return words ? words.map((w, i) => (i ? w[0].toUpperCase() + w.slice(1) : w)).join('') : name;
+}
+
+export function buildModel(cfgIn, rawOps) {
+	// Buildium's query parameters are run together in lower case (lastupdatedfrom): split them for display names.
+	const cfg = cfgIn.splitLowercaseNames ? { ...cfgIn, vocabulary: vocabularyOf(rawOps) } : cfgIn;
 	const auto = cfg.autoOperations ? autoOverrides(cfg, rawOps) : {};
 	const byResource = new Map();
 	const add = (resource, op) => {
@@ -203,6 +254,7 @@ export function buildModel(cfg, rawOps) {
 			unwrap: ov.unwrap,
 			simplify: ov.simplify,
 			returnsArray: Boolean(raw.returnsArray),
+			bodyRequired: Boolean(raw.bodyRequired),
 			status: raw.status,
 			file: ov.file ?? (cfg.autoOperations ? fileKind(raw) : undefined),
 		};
@@ -226,7 +278,8 @@ export function buildModel(cfg, rawOps) {
 			}));
 			const fields = [
 				...clientFields,
-				...queryFields(cfg, raw, kind === 'list' ? cfg.skipParameters ?? [] : [], opFields),
+				// Auto-named operations never offer the paging parameters as fields: paging one object means nothing.
+				...queryFields(cfg, raw, kind === 'list' || ov.auto ? cfg.skipParameters ?? [] : [], opFields),
 				...bodyFields(cfg, bodySchema, {
 					prefix: ov.bodyItemPath ? `${ov.bodyItemPath}.` : '',
 					required: v.required,

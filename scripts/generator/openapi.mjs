@@ -88,6 +88,7 @@ export function rawOperations(spec) {
 				description: op.description,
 				parameters,
 				body,
+				bodyRequired: Boolean(op.requestBody && deref(op.requestBody)?.required),
 				status: status ? Number(status) : undefined,
 				returnsArray: response?.type === 'array',
 				unverified: Boolean(item['x-reconstructed-from'] || op['x-reconstructed-from']),

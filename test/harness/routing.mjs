@@ -149,5 +149,7 @@ export async function testCredential(credentialType, typeName, data) {
 	const url = new URL(`${authenticated.baseURL}${authenticated.url}`);
 	for (const [k, v] of Object.entries(authenticated.qs ?? {})) url.searchParams.set(k, String(v));
 	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers });
-	return { ok: response.ok, status: response.status, body: await response.text() };
+	// n8n fails the test with the message of a `responseCode` rule that matches the status.
+	const rule = (credentialType.test.rules ?? []).find((r) => r.type === 'responseCode' && r.properties.value === response.status);
+	return { ok: response.ok && !rule, status: response.status, body: await response.text(), message: rule?.properties.message, request: authenticated };
 }

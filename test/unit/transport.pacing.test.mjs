@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { afterEach, test } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const { reserveSlot, observe, pacingKey, resetPacing, splitDateRange } = require('../../dist/nodes/common/transport/index.js');
+const { reserveSlot, observe, pace, pacingKey, resetPacing, settleSlot, splitDateRange } = require('../../dist/nodes/common/transport/index.js');
 
 const fixed = { name: 'Fixed', credentialType: 'fixedApi', rateLimit: { requests: 10, perMs: 1000 } };
 const headed = {
@@ -48,6 +48,36 @@ test('remaining 0 in the headers holds the next request until the reset; capped 
 	assert.equal(reserveSlot(headed, 'k', now + 1000), 3000, 'waits for the reset');
 	observe(headed, 'k', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '600' }, now);
 	assert.equal(reserveSlot(headed, 'k', now, 60_000), 0, 'a wait beyond the cap is left to the 429 and the retry policy');
+});
+
+test('a queued request re-checks the window before it goes out: requests ahead count until they may have arrived', async () => {
+	// 2 requests per 100 ms; a request may reach the vendor up to 30 ms after it starts (arrivalMs).
+	const quick = { name: 'Quick', credentialType: 'quickApi', rateLimit: { requests: 2, perMs: 100, arrivalMs: 30 } };
+	// Answered after 10 ms: the vendor counted them by then, so the third may go 100 ms after that.
+	let t0 = Date.now();
+	let [a, b] = await Promise.all([pace(quick, 'q'), pace(quick, 'q')]);
+	let third = pace(quick, 'q').then(() => Date.now());
+	await new Promise((resolve) => setTimeout(resolve, 10));
+	settleSlot(a);
+	settleSlot(b);
+	let started = (await third) - t0;
+	assert.ok(started >= 105 && started < 160, `third after ${started} ms`);
+	// Answered after 60 ms: they arrived within 30 ms of their start, so 130 ms is enough.
+	resetPacing();
+	t0 = Date.now();
+	[a, b] = await Promise.all([pace(quick, 'r'), pace(quick, 'r')]);
+	third = pace(quick, 'r').then(() => Date.now());
+	await new Promise((resolve) => setTimeout(resolve, 60));
+	settleSlot(a);
+	settleSlot(b);
+	started = (await third) - t0;
+	assert.ok(started >= 125 && started < 180, `third after ${started} ms`);
+	// Never answered (still in flight): the same bound.
+	resetPacing();
+	t0 = Date.now();
+	await Promise.all([pace(quick, 's'), pace(quick, 's')]);
+	started = (await pace(quick, 's').then(() => Date.now())) - t0;
+	assert.ok(started >= 125 && started < 180, `third after ${started} ms`);
 });
 
 test('date ranges split into windows of at most N days: consecutive, no overlap, the last one clipped', () => {

@@ -37,6 +37,11 @@ export const buildiumProfile: VendorProfile = {
 	extractItems(body) {
 		return Array.isArray(body) ? (body as IDataObject[]) : undefined;
 	},
+	// Buildium authenticates with a key pair, not a token; a 403 names the permission the key lacks.
+	errorHints: {
+		401: 'Check the Client ID and Client Secret in the Buildium credential, and that the key belongs to this environment (production or sandbox).',
+		403: 'The Buildium API key is valid but lacks the permission this request needs: grant it under Settings → Developer Tools → API Keys.',
+	},
 	// Buildium sends no rate-limit headers; its docs say retry a 429 after ~200 ms, with exponential backoff.
 	retry: { baseDelayMs: 200 },
 };

@@ -5,6 +5,7 @@ import {
 	pagedRequest,
 	presignedDownload,
 	presignedUpload,
+	requiredJsonBody,
 	responseCheck,
 	simplifyOutput,
 	singleRequest,
@@ -19,4 +20,4 @@ export const pagedBy = (style: string) => pagedRequest(buildiumProfile, style);
 export const single = singleRequest(buildiumProfile);
 export const uploadFile = presignedUpload(buildiumProfile);
 export const downloadFile = presignedDownload(buildiumProfile);
-export { keepMatching as keep, simplifyOutput as simplify, unwrapProperty as unwrap };
+export { keepMatching as keep, requiredJsonBody as jsonBody, simplifyOutput as simplify, unwrapProperty as unwrap };

@@ -47,12 +47,13 @@ export function vendorResponseError(
 	const info = profile.extractError(response.body, response.statusCode);
 	const status = response.statusCode;
 	const vendorMessage = info?.message ?? `HTTP ${status}`;
-	const hints: Record<number, string> = {
+	const hints: Record<number, string | undefined> = {
 		401: `Check the API token in the ${profile.name} credential.`,
 		403: `The ${profile.name} credential is valid but not allowed to do this.`,
 		404: 'Check the ID or path you used.',
 		429: `${profile.name} kept rate-limiting the request after several retries with backoff. Lower the node's batch size or add a Wait node, then try again.`,
 		503: `${profile.name} is temporarily unavailable; it kept answering 503 after several retries.`,
+		...profile.errorHints,
 	};
 	const details = info?.details?.length ? ` Details: ${info.details.join('; ')}` : '';
 	const code = info?.code !== undefined ? ` (code ${info.code})` : '';

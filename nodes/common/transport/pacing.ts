@@ -13,9 +13,23 @@ import { sleep, type IDataObject } from 'n8n-workflow';
 
 import type { VendorProfile } from './profile';
 
+/**
+ * One request's place in a budget: `at` is its reserved start until it goes out, then the latest time the vendor
+ * can have counted it (see recheck).
+ */
+export interface PacingSlot {
+	at: number;
+	start: number;
+	/** Reservation order: a request waits only for those reserved before it. */
+	seq: number;
+	answered: boolean;
+	arrivalMs: number;
+}
+
 interface Budget {
-	/** Start times (ms) of recent and reserved requests, oldest first. */
-	starts: number[];
+	/** Recent and reserved requests, ordered by `at`. */
+	slots: PacingSlot[];
+	seq: number;
 	/** No request may start before this time (set from rate-limit headers). */
 	blockedUntil: number;
 	used: number;
@@ -38,7 +52,7 @@ function budgetFor(key: string): Budget {
 			// Forget the least recently used credential (Map keeps insertion order; touched keys are re-inserted).
 			budgets.delete(budgets.keys().next().value as string);
 		}
-		budget = { starts: [], blockedUntil: 0, used: 0 };
+		budget = { slots: [], seq: 0, blockedUntil: 0, used: 0 };
 	} else {
 		budgets.delete(key);
 	}
@@ -52,27 +66,76 @@ function budgetFor(key: string): Budget {
  * vendor's 429 (and the retry policy's fail-fast message) speak.
  */
 export function reserveSlot(profile: VendorProfile, key: string, now = Date.now(), maxWaitMs = 60_000): number {
-	if (!profile.rateLimit && !profile.rateLimitHeaders) return 0;
+	return reserve(profile, key, now, maxWaitMs).wait;
+}
+
+function reserve(profile: VendorProfile, key: string, now: number, maxWaitMs: number): { wait: number; slot?: PacingSlot } {
+	if (!profile.rateLimit && !profile.rateLimitHeaders) return { wait: 0 };
 	const budget = budgetFor(key);
 	let start = now;
 	if (budget.blockedUntil > start && budget.blockedUntil - now <= maxWaitMs) start = budget.blockedUntil;
 	const limit = profile.rateLimit;
+	let slot: PacingSlot | undefined;
 	if (limit) {
-		budget.starts = budget.starts.filter((t) => t > now - limit.perMs);
-		if (budget.starts.length >= limit.requests) {
-			start = Math.max(start, budget.starts[budget.starts.length - limit.requests] + limit.perMs);
-		}
-		budget.starts.push(start);
-		budget.starts.sort((a, b) => a - b);
+		// Requests still in flight stay: the vendor may not have counted them yet.
+		budget.slots = budget.slots.filter((t) => t.at > now - limit.perMs || !t.answered);
+		const times = budget.slots.map((t) => t.at).sort((a, b) => a - b);
+		if (times.length >= limit.requests) start = Math.max(start, times[times.length - limit.requests] + limit.perMs);
+		slot = { at: start, start, seq: budget.seq++, answered: false, arrivalMs: limit.arrivalMs ?? limit.perMs / 4 };
+		budget.slots.push(slot);
 	}
 	budget.used++;
+	return { wait: start - now, slot };
+}
+
+/** The latest time the vendor can have counted `slot`'s request, as far as is known at `now`. */
+function arrivalBound(slot: PacingSlot, now: number): number {
+	if (slot.answered || slot.start > now) return slot.at;
+	return Math.min(now, slot.start + slot.arrivalMs);
+}
+
+/**
+ * Before a request that waited goes out: the requests reserved before it may have gone out later than their
+ * reserved starts, and the vendor counted each when it arrived, which may be up to `arrivalMs` after it started
+ * (earlier if it has been answered). If `limit` of them may fall within the window before now, wait for the oldest
+ * of those to leave it. Counted from the reserved starts alone, the 11th request of a second reached Buildium's
+ * (simulated) first window by the network time of the first and drew a 429.
+ */
+function recheck(profile: VendorProfile, key: string, slot: PacingSlot, now: number): number {
+	const limit = profile.rateLimit;
+	const budget = budgets.get(key);
+	if (!limit || !budget) return 0;
+	const ahead = budget.slots
+		.filter((t) => t.seq < slot.seq)
+		.map((t) => arrivalBound(t, now))
+		.filter((at) => at > now - limit.perMs && at <= now)
+		.sort((a, b) => a - b);
+	if (ahead.length < limit.requests) return 0;
+	const start = ahead[ahead.length - limit.requests] + limit.perMs;
+	if (start <= now) return 0;
+	slot.at = start;
+	slot.start = start;
 	return start - now;
 }
 
-/** Waits for a slot; see reserveSlot. */
-export async function pace(profile: VendorProfile, key: string, maxWaitMs?: number): Promise<void> {
-	const wait = reserveSlot(profile, key, Date.now(), maxWaitMs);
-	if (wait > 0) await sleep(wait);
+/** The request of `slot` was answered at `now`: the vendor counted it by then, and at most `arrivalMs` after it started. */
+export function settleSlot(slot: PacingSlot | undefined, now = Date.now()): void {
+	if (!slot || slot.answered) return;
+	slot.at = Math.max(slot.start, Math.min(now, slot.start + slot.arrivalMs));
+	slot.answered = true;
+}
+
+/** Waits for a slot (see reserveSlot, recheck); resolves with the slot, to settle when the answer comes. */
+export async function pace(profile: VendorProfile, key: string, maxWaitMs = 60_000): Promise<PacingSlot | undefined> {
+	const { wait, slot } = reserve(profile, key, Date.now(), maxWaitMs);
+	if (wait <= 0) return slot;
+	await sleep(wait);
+	for (let round = 0; slot && round < 10; round++) {
+		const more = recheck(profile, key, slot, Date.now());
+		if (more <= 0) break;
+		await sleep(more);
+	}
+	return slot;
 }
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {

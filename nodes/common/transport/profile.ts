@@ -30,6 +30,8 @@ export interface VendorProfile {
 	/** Unwraps a list response into its records (bare array, `{data: [...]}`, …); undefined if not a list. */
 	extractItems(body: unknown): IDataObject[] | undefined;
 	retry?: Partial<RetryPolicy>;
+	/** What to check, per HTTP status, shown under the vendor's message (defaults in errors.ts). */
+	errorHints?: Partial<Record<number, string>>;
 }
 
 export interface PageNumberPaging {
@@ -92,6 +94,11 @@ export type Paging = PageNumberPaging | OffsetPaging | TimeWindowPaging | Envelo
 export interface RateLimit {
 	requests: number;
 	perMs: number;
+	/**
+	 * How long after it starts a request is assumed to reach the vendor at the latest (default perMs / 4): the vendor
+	 * counts a request on arrival, which the client never sees. Answered earlier, the answer time bounds it.
+	 */
+	arrivalMs?: number;
 }
 
 export interface RateLimitHeaders {

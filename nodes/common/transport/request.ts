@@ -18,7 +18,7 @@ import {
 	vendorResponseError,
 	type HttpResponseLike,
 } from './errors';
-import { observe, pace, pacingKey } from './pacing';
+import { observe, pace, pacingKey, settleSlot } from './pacing';
 import type { VendorProfile } from './profile';
 import { backoffDelayMs, resolvePolicy, withRetry, type RetryDecision } from './retry';
 
@@ -104,8 +104,8 @@ export async function vendorRequest<T = unknown>(
 	const maxWaitMs = resolvePolicy(profile.retry).maxRetryAfterMs;
 	return (await withRetry(node, async () => {
 		let response: HttpResponseLike;
+		const slot = paced ? await pace(profile, key, maxWaitMs) : undefined;
 		try {
-			if (paced) await pace(profile, key, maxWaitMs);
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				profile.credentialType,
@@ -113,6 +113,8 @@ export async function vendorRequest<T = unknown>(
 			)) as HttpResponseLike;
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
+		} finally {
+			settleSlot(slot);
 		}
 		if (paced) observe(profile, key, response.headers as Record<string, unknown>);
 		return checkResponse(node, profile, response);

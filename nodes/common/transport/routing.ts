@@ -23,7 +23,7 @@ import {
 
 import { DateTime } from 'luxon';
 
-import { observe, pace, pacingKey } from './pacing';
+import { observe, pace, pacingKey, settleSlot } from './pacing';
 import type { EnvelopePaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
 import { checkResponse, normalizeTransportError, retryDecider } from './request';
 import { resolvePolicy, withRetry } from './retry';
@@ -47,6 +47,17 @@ export function responseCheck(profile: VendorProfile): PostReceiveFn {
 		if (body === '' || body === undefined || body === null) return [{ json: { success: true } }];
 		return body === response.body ? items : [{ json: body as IDataObject }];
 	};
+}
+
+/**
+ * preSend of operations whose request body is required: with no field set, RoutingNode's body is `{}`, which n8n's
+ * HTTP layer leaves out entirely; the API then refuses the request (Buildium: "A non-empty request body is
+ * required."). Sent as the JSON text `{}` instead.
+ */
+export async function requiredJsonBody(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const body = requestOptions.body;
+	const empty = body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body) && !Object.keys(body).length);
+	return empty ? { ...requestOptions, body: '{}' } : requestOptions;
 }
 
 /** Turns a list response into one item per record (the vendor's envelope is unwrapped). */
@@ -130,19 +141,24 @@ async function routedRequest(
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	credential: ResolvedCredential,
 ): Promise<RoutedResult> {
-	await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
-	const response = (await this.helpers.httpRequestWithAuthentication.call(
-		this,
-		profile.credentialType,
-		// RoutingNode has resolved every expression in these options by now, as it assumes itself.
-		{
-			...requestData.options,
-			...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		} as IHttpRequestOptions,
-		{ credentialsDecrypted: credential.decrypted },
-	)) as IN8nHttpFullResponse;
+	const slot = await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			profile.credentialType,
+			// RoutingNode has resolved every expression in these options by now, as it assumes itself.
+			{
+				...requestData.options,
+				...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			} as IHttpRequestOptions,
+			{ credentialsDecrypted: credential.decrypted },
+		)) as IN8nHttpFullResponse;
+	} finally {
+		settleSlot(slot);
+	}
 	const headers = (response.headers ?? {}) as Record<string, unknown>;
 	observe(profile, credential.key, headers);
 	if (!requestData.postReceive.length) {

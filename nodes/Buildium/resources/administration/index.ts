@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const administrationDescription: INodeProperties[] = [
 	{
@@ -98,7 +98,7 @@ export const administrationDescription: INodeProperties[] = [
 				description: 'Update the partial payment settings for residents',
 				routing: {
 					request: { method: 'PATCH', url: '/v1/administration/residentsettings/partialpaymentsettings' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -133,7 +133,7 @@ export const administrationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['administration'], operation: ['getManyUserRoles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -187,7 +187,7 @@ export const administrationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -195,7 +195,7 @@ export const administrationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Roleids',
+				displayName: 'Role IDs',
 				name: 'roleids',
 				type: 'string',
 				default: '',
@@ -222,7 +222,7 @@ export const administrationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'status' } },
 			},
 			{
-				displayName: 'Usertypes',
+				displayName: 'User Types',
 				name: 'usertypes',
 				type: 'multiOptions',
 				options: [

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const applicantDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant',
 				routing: {
 					request: { method: 'POST', url: '/v1/applicants' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant group',
 				routing: {
 					request: { method: 'POST', url: '/v1/applicants/groups' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant group note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Create an applicant note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -103,7 +103,7 @@ export const applicantDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many applicant',
+				action: 'Get many applicants',
 				description: 'Retrieve a list of applicants',
 				routing: {
 					request: { method: 'GET', url: '/v1/applicants' },
@@ -178,7 +178,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an applicant',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -189,7 +189,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an application',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -200,7 +200,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an applicant group',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -211,7 +211,7 @@ export const applicantDescription: INodeProperties[] = [
 				description: 'Update an applicant group note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -536,7 +536,7 @@ export const applicantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicant'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Applicationstatuses',
+				displayName: 'Application Statuses',
 				name: 'applicationstatuses',
 				type: 'multiOptions',
 				options: [
@@ -555,7 +555,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'applicationstatuses' } },
 			},
 			{
-				displayName: 'Applicationsubmittedenddate',
+				displayName: 'Application Submitted End Date',
 				name: 'applicationsubmittedenddate',
 				type: 'dateTime',
 				default: '',
@@ -563,7 +563,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'applicationsubmittedenddate' } },
 			},
 			{
-				displayName: 'Applicationsubmittedstartdate',
+				displayName: 'Application Submitted Start Date',
 				name: 'applicationsubmittedstartdate',
 				type: 'dateTime',
 				default: '',
@@ -580,7 +580,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'email' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -588,7 +588,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -600,7 +600,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -614,7 +614,7 @@ export const applicantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -636,7 +636,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -644,7 +644,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -717,7 +717,7 @@ export const applicantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicant'], operation: ['getManyApplications'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -763,7 +763,7 @@ export const applicantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicant'], operation: ['getManyGroupNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -771,7 +771,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -779,7 +779,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -793,7 +793,7 @@ export const applicantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -834,7 +834,7 @@ export const applicantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicant'], operation: ['getManyGroups'] } },
 		options: [
 			{
-				displayName: 'Applicationgroupstatuses',
+				displayName: 'Application Group Statuses',
 				name: 'applicationgroupstatuses',
 				type: 'multiOptions',
 				options: [
@@ -853,7 +853,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'applicationgroupstatuses' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -861,7 +861,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -881,7 +881,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -889,7 +889,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -960,7 +960,7 @@ export const applicantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicant'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -968,7 +968,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -976,7 +976,7 @@ export const applicantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -990,7 +990,7 @@ export const applicantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

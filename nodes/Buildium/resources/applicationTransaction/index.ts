@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const applicationTransactionDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Create a charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment (auto allocated)',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment reversal',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Create a refund',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -92,7 +92,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many application transaction',
+				action: 'Get many application transactions',
 				description: 'Retrieve a list of application transactions',
 				routing: {
 					request: { method: 'GET' },
@@ -143,7 +143,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Update a charge',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -154,7 +154,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				description: 'Update a payment',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -758,7 +758,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -766,7 +766,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -780,7 +780,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -794,7 +794,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiontypes',
+				displayName: 'Transaction Types',
 				name: 'transactiontypes',
 				type: 'multiOptions',
 				options: [
@@ -851,7 +851,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['applicationTransaction'], operation: ['getManyCharges'] } },
 		options: [
 			{
-				displayName: 'Chargeids',
+				displayName: 'Charge IDs',
 				name: 'chargeids',
 				type: 'string',
 				default: '',
@@ -866,7 +866,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -874,7 +874,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -888,7 +888,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -939,7 +939,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Applicationids',
+				displayName: 'Application IDs',
 				name: 'applicationids',
 				type: 'string',
 				default: '',
@@ -954,7 +954,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Applicationstatuses',
+				displayName: 'Application Statuses',
 				name: 'applicationstatuses',
 				type: 'multiOptions',
 				options: [
@@ -973,7 +973,7 @@ export const applicationTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'applicationstatuses' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const architecturalRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				description: 'Create an architectural request',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/ownershipaccounts/architecturalrequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -60,18 +60,17 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				name: 'Get Files For An Architectural Request',
 				value: 'getFilesForAnArchitecturalRequest',
 				action: 'Get files for an architectural request',
-				description: 'Retrieve a list of architectural requests',
+				description: 'Retrieve all files for an architectural request',
 				routing: {
 					request: { method: 'GET' },
 					send: { paginate: true },
-					operations: { pagination: paged },
-					output: { postReceive: [check, list] },
+					output: { postReceive: [check] },
 				},
 			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many architectural request',
+				action: 'Get many architectural requests',
 				description: 'Retrieve a list of architectural requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/ownershipaccounts/architecturalrequests' },
@@ -87,7 +86,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				description: 'Upload an architectural request file',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -260,35 +259,10 @@ export const architecturalRequestDescription: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['architecturalRequest'], operation: ['getFilesForAnArchitecturalRequest'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: {
-				resource: ['architecturalRequest'],
-				operation: ['getFilesForAnArchitecturalRequest'],
-				returnAll: [false],
-			},
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
 		type: 'collection',
-		placeholder: 'Add Filter',
+		placeholder: 'Add Field',
 		default: {},
 		displayOptions: {
 			show: { resource: ['architecturalRequest'], operation: ['getFilesForAnArchitecturalRequest'] },
@@ -310,7 +284,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -347,7 +321,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['architecturalRequest'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -362,7 +336,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -376,7 +350,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -418,7 +392,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -432,7 +406,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -446,7 +420,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -454,7 +428,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownershipaccountids',
+				displayName: 'Ownership Account IDs',
 				name: 'ownershipaccountids',
 				type: 'string',
 				default: '',
@@ -482,7 +456,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Submitteddatetimefrom',
+				displayName: 'Submitted Date Time From',
 				name: 'submitteddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -496,7 +470,7 @@ export const architecturalRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Submitteddatetimeto',
+				displayName: 'Submitted Date Time To',
 				name: 'submitteddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const associationDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const associationDescription: INodeProperties[] = [
 				description: 'Create an association',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const associationDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -59,7 +59,7 @@ export const associationDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association',
+				action: 'Get many associations',
 				description: 'Retrieve a list of associations',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations' },
@@ -144,7 +144,7 @@ export const associationDescription: INodeProperties[] = [
 				description: 'Update an association',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -154,7 +154,7 @@ export const associationDescription: INodeProperties[] = [
 				action: 'Update epay settings',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -165,7 +165,7 @@ export const associationDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -175,7 +175,7 @@ export const associationDescription: INodeProperties[] = [
 				action: 'Update preferred vendors',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -468,7 +468,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -482,7 +482,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -504,7 +504,7 @@ export const associationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'location' } },
 			},
 			{
-				displayName: 'Operatingbankaccountids',
+				displayName: 'Operating Bank Account IDs',
 				name: 'operatingbankaccountids',
 				type: 'string',
 				default: '',
@@ -519,7 +519,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -568,7 +568,7 @@ export const associationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['association'], operation: ['getManyBankLockboxData'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -583,7 +583,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -647,7 +647,7 @@ export const associationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['association'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -655,7 +655,7 @@ export const associationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -663,7 +663,7 @@ export const associationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -677,7 +677,7 @@ export const associationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -749,7 +749,7 @@ export const associationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['association'], operation: ['getManyPreferredVendors'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

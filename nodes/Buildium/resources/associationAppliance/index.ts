@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const associationApplianceDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				description: 'Create an appliance',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/appliances' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				description: 'Create a service history',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -59,7 +59,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association appliance',
+				action: 'Get many association appliances',
 				description: 'Retrieve a list of association appliances',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/appliances' },
@@ -98,7 +98,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				description: 'Update an appliance',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -301,7 +301,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationAppliance'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -316,7 +316,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -324,7 +324,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -383,7 +383,7 @@ export const associationApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationAppliance'], operation: ['getManyServiceHistory'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

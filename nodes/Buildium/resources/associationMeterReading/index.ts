@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const associationMeterReadingDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 				description: 'Create/Update meter reading details',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -47,7 +47,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association meter reading',
+				action: 'Get many association meter readings',
 				description: 'Retrieve a list of association meter readings',
 				routing: {
 					request: { method: 'GET' },
@@ -148,7 +148,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['createUpdateDetails'] } },
 		options: [
 			{
-				displayName: 'Metertype',
+				displayName: 'Meter Type',
 				name: 'metertype',
 				type: 'options',
 				options: [
@@ -163,7 +163,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertype' } },
 			},
 			{
-				displayName: 'Readingdate',
+				displayName: 'Reading Date',
 				name: 'readingdate',
 				type: 'dateTime',
 				default: '',
@@ -212,7 +212,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -230,7 +230,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -280,7 +280,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -296,7 +296,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -342,7 +342,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdatefrom',
+		displayName: 'Reading Date From',
 		name: 'readingdatefrom',
 		required: true,
 		type: 'dateTime',
@@ -358,7 +358,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdateto',
+		displayName: 'Reading Date To',
 		name: 'readingdateto',
 		required: true,
 		type: 'dateTime',
@@ -401,7 +401,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationMeterReading'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Metertypes',
+				displayName: 'Meter Types',
 				name: 'metertypes',
 				type: 'multiOptions',
 				options: [
@@ -416,7 +416,7 @@ export const associationMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertypes' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

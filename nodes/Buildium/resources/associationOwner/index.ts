@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const associationOwnerDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				description: 'Create an owner',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/owners' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association owner',
+				action: 'Get many association owners',
 				description: 'Retrieve a list of association owners',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/owners' },
@@ -110,7 +110,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				description: 'Update an owner',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -121,7 +121,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -131,7 +131,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				action: 'Update occupancy status',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -541,7 +541,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationOwner'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -556,7 +556,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -570,7 +570,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -593,7 +593,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'email' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -607,7 +607,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -629,7 +629,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -696,7 +696,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationOwner'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -704,7 +704,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -712,7 +712,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -726,7 +726,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -782,7 +782,7 @@ export const associationOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationOwner'], operation: ['getManyOccupancyStatuses'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const associationTenantDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				description: 'Create a tenant',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/tenants' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const associationTenantDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association tenant',
+				action: 'Get many association tenants',
 				description: 'Retrieve a list of association tenants',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/tenants' },
@@ -87,7 +87,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				description: 'Update a tenant',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -98,7 +98,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -453,7 +453,7 @@ export const associationTenantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationTenant'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -468,7 +468,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -482,7 +482,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -505,7 +505,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'email' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -519,7 +519,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -541,7 +541,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -608,7 +608,7 @@ export const associationTenantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationTenant'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -616,7 +616,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -624,7 +624,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -638,7 +638,7 @@ export const associationTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const associationUnitDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				description: 'Create a unit',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/units' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const associationUnitDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many association unit',
+				action: 'Get many association units',
 				description: 'Retrieve a list of association units',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/units' },
@@ -87,7 +87,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				description: 'Update a unit',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -98,7 +98,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -303,7 +303,7 @@ export const associationUnitDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationUnit'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -318,7 +318,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -332,7 +332,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -346,7 +346,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -392,7 +392,7 @@ export const associationUnitDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['associationUnit'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -400,7 +400,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -408,7 +408,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -422,7 +422,7 @@ export const associationUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

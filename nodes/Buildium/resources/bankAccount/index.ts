@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const bankAccountDescription: INodeProperties[] = [
 	{
@@ -18,7 +18,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				action: 'Clear transactions for a reconciliation',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -29,7 +29,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a bank account',
 				routing: {
 					request: { method: 'POST', url: '/v1/bankaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -40,7 +40,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a check',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -51,7 +51,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a deposit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -62,7 +62,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a quick deposit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -73,7 +73,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a reconciliation',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -84,7 +84,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a transfer',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -95,7 +95,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Create a withdrawal',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -179,7 +179,7 @@ export const bankAccountDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many bank account',
+				action: 'Get many bank accounts',
 				description: 'Retrieve a list of bank accounts',
 				routing: {
 					request: { method: 'GET', url: '/v1/bankaccounts' },
@@ -381,7 +381,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Un-clear transactions for a reconciliation',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -392,7 +392,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a bank account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -403,7 +403,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a check',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -414,7 +414,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a deposit',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -425,7 +425,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a quick deposit',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -436,7 +436,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a reconciliation',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -447,7 +447,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a reconciliation\'s balance',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -458,7 +458,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a transfer',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -469,7 +469,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Update a withdrawal',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -480,7 +480,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				description: 'Upload a file for a check',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -1643,7 +1643,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Bankaccountstatus',
+				displayName: 'Bank Account Status',
 				name: 'bankaccountstatus',
 				type: 'options',
 				options: [
@@ -1655,7 +1655,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'bankaccountstatus' } },
 			},
 			{
-				displayName: 'Bankname',
+				displayName: 'Bank Name',
 				name: 'bankname',
 				type: 'string',
 				default: '',
@@ -1663,7 +1663,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'bankname' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1671,7 +1671,7 @@ export const bankAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Routingnumbers',
+				displayName: 'Routing Numbers',
 				name: 'routingnumbers',
 				type: 'string',
 				default: '',
@@ -1761,7 +1761,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyCheckFiles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1800,7 +1800,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyChecks'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -1816,7 +1816,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyChecks'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -1857,7 +1857,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyChecks'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1896,7 +1896,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyDeposits'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -1912,7 +1912,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyDeposits'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -1955,7 +1955,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyDeposits'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1994,7 +1994,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyQuickDeposits'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2010,7 +2010,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyQuickDeposits'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2053,7 +2053,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyQuickDeposits'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2140,7 +2140,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyReconciliationTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2206,7 +2206,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyReconciliations'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2245,7 +2245,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2261,7 +2261,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2304,7 +2304,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2365,7 +2365,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransfers'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2381,7 +2381,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransfers'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2424,7 +2424,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyTransfers'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2490,7 +2490,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyUndepositedFunds'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2529,7 +2529,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyWithdrawals'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -2545,7 +2545,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyWithdrawals'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -2588,7 +2588,7 @@ export const bankAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bankAccount'], operation: ['getManyWithdrawals'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

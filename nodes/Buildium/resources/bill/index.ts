@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const billDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Create a bill',
 				routing: {
 					request: { method: 'POST', url: '/v1/bills' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Create a bill payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Create a payment for multiple bills with one check',
 				routing: {
 					request: { method: 'POST', url: '/v1/bills/payments' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -92,7 +92,7 @@ export const billDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many bill',
+				action: 'Get many bills',
 				description: 'Retrieve a list of bills',
 				routing: {
 					request: { method: 'GET', url: '/v1/bills' },
@@ -143,7 +143,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Update a bill',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -154,7 +154,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Update a bill',
 				routing: {
 					request: { method: 'PATCH' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -165,7 +165,7 @@ export const billDescription: INodeProperties[] = [
 				description: 'Upload a bill file',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -576,7 +576,7 @@ export const billDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bill'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Approvalstatuses',
+				displayName: 'Approval Statuses',
 				name: 'approvalstatuses',
 				type: 'multiOptions',
 				options: [
@@ -591,7 +591,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'approvalstatuses' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -599,7 +599,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -612,7 +612,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Frompaiddate',
+				displayName: 'From Paid Date',
 				name: 'frompaiddate',
 				type: 'dateTime',
 				default: '',
@@ -626,7 +626,7 @@ export const billDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -634,7 +634,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Paidstatus',
+				displayName: 'Paid Status',
 				name: 'paidstatus',
 				type: 'options',
 				options: [
@@ -647,7 +647,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'paidstatus' } },
 			},
 			{
-				displayName: 'Referencenumber',
+				displayName: 'Reference Number',
 				name: 'referencenumber',
 				type: 'string',
 				default: '',
@@ -655,7 +655,7 @@ export const billDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'referencenumber' } },
 			},
 			{
-				displayName: 'Topaiddate',
+				displayName: 'To Paid Date',
 				name: 'topaiddate',
 				type: 'dateTime',
 				default: '',
@@ -669,7 +669,7 @@ export const billDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Vendorid',
+				displayName: 'Vendor ID',
 				name: 'vendorid',
 				type: 'number',
 				default: 0,
@@ -713,7 +713,7 @@ export const billDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bill'], operation: ['getManyFiles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -757,7 +757,7 @@ export const billDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['bill'], operation: ['getManyPayments'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

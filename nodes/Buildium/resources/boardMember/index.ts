@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const boardMemberDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				description: 'Create a board member',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const boardMemberDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many board member',
+				action: 'Get many board members',
 				description: 'Retrieve a list of board members',
 				routing: {
 					request: { method: 'GET' },
@@ -64,7 +64,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				description: 'Update a board member',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -312,7 +312,7 @@ export const boardMemberDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['boardMember'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Boardpositiontypes',
+				displayName: 'Board Position Types',
 				name: 'boardpositiontypes',
 				type: 'multiOptions',
 				options: [
@@ -327,7 +327,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'boardpositiontypes' } },
 			},
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -341,7 +341,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -355,7 +355,7 @@ export const boardMemberDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

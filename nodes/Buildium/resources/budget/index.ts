@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const budgetDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const budgetDescription: INodeProperties[] = [
 				description: 'Create a budget',
 				routing: {
 					request: { method: 'POST', url: '/v1/budgets' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -37,7 +37,7 @@ export const budgetDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many budget',
+				action: 'Get many budgets',
 				description: 'Retrieve a list of budgets',
 				routing: {
 					request: { method: 'GET', url: '/v1/budgets' },
@@ -53,7 +53,7 @@ export const budgetDescription: INodeProperties[] = [
 				description: 'Update a budget',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -165,7 +165,7 @@ export const budgetDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['budget'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Fiscalyear',
+				displayName: 'Fiscal Year',
 				name: 'fiscalyear',
 				type: 'number',
 				default: 0,
@@ -181,7 +181,7 @@ export const budgetDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -189,7 +189,7 @@ export const budgetDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',

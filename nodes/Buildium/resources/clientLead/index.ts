@@ -26,7 +26,7 @@ export const clientLeadDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many client lead',
+				action: 'Get many client leads',
 				description: 'Retrieve a list of client leads',
 				routing: {
 					request: { method: 'GET', url: '/v1/clientleads' },
@@ -73,7 +73,7 @@ export const clientLeadDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['clientLead'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Datereceivedfrom',
+				displayName: 'Date Received From',
 				name: 'datereceivedfrom',
 				type: 'dateTime',
 				default: '',
@@ -87,7 +87,7 @@ export const clientLeadDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Datereceivedto',
+				displayName: 'Date Received To',
 				name: 'datereceivedto',
 				type: 'dateTime',
 				default: '',
@@ -101,7 +101,7 @@ export const clientLeadDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Includecreditedleads',
+				displayName: 'Include Credited Leads',
 				name: 'includecreditedleads',
 				type: 'boolean',
 				default: false,
@@ -109,7 +109,7 @@ export const clientLeadDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'includecreditedleads' } },
 			},
 			{
-				displayName: 'Leadstatuses',
+				displayName: 'Lead Statuses',
 				name: 'leadstatuses',
 				type: 'multiOptions',
 				options: [
@@ -126,7 +126,7 @@ export const clientLeadDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'leadstatuses' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -134,7 +134,7 @@ export const clientLeadDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertytypes',
+				displayName: 'Property Types',
 				name: 'propertytypes',
 				type: 'multiOptions',
 				options: [

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const communicationDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Create an announcement',
 				routing: {
 					request: { method: 'POST', url: '/v1/communications/announcements' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Create a phone log',
 				routing: {
 					request: { method: 'POST', url: '/v1/communications/phonelogs' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -168,7 +168,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Send an email',
 				routing: {
 					request: { method: 'POST', url: '/v1/communications/emails' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -179,7 +179,7 @@ export const communicationDescription: INodeProperties[] = [
 				description: 'Update a phone log',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -387,7 +387,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyAnnouncementProperties'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -424,7 +424,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyAnnouncements'] } },
 		options: [
 			{
-				displayName: 'Announcementdatefrom',
+				displayName: 'Announcement Date From',
 				name: 'announcementdatefrom',
 				type: 'dateTime',
 				default: '',
@@ -438,7 +438,7 @@ export const communicationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Announcementdateto',
+				displayName: 'Announcement Date To',
 				name: 'announcementdateto',
 				type: 'dateTime',
 				default: '',
@@ -452,7 +452,7 @@ export const communicationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -460,7 +460,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -473,7 +473,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -533,7 +533,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyEmailRecipients'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -543,7 +543,7 @@ export const communicationDescription: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Sentdatetimefrom',
+		displayName: 'Sent Date Time From',
 		name: 'sentdatetimefrom',
 		required: true,
 		type: 'dateTime',
@@ -559,7 +559,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyEmails'] } },
 	},
 	{
-		displayName: 'Sentdatetimeto',
+		displayName: 'Sent Date Time To',
 		name: 'sentdatetimeto',
 		required: true,
 		type: 'dateTime',
@@ -602,7 +602,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyEmails'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -610,7 +610,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Recipientnameoremail',
+				displayName: 'Recipient Name Or Email',
 				name: 'recipientnameoremail',
 				type: 'string',
 				placeholder: 'name@email.com',
@@ -664,7 +664,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyPhoneLogs'] } },
 		options: [
 			{
-				displayName: 'Fromdate',
+				displayName: 'From Date',
 				name: 'fromdate',
 				type: 'dateTime',
 				default: '',
@@ -678,7 +678,7 @@ export const communicationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Loggedbystaffuserids',
+				displayName: 'Logged By Staff User IDs',
 				name: 'loggedbystaffuserids',
 				type: 'string',
 				default: '',
@@ -693,7 +693,7 @@ export const communicationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -701,7 +701,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Participantentityid',
+				displayName: 'Participant Entity ID',
 				name: 'participantentityid',
 				type: 'number',
 				default: 0,
@@ -709,7 +709,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'participantentityid' } },
 			},
 			{
-				displayName: 'Participantentitytype',
+				displayName: 'Participant Entity Type',
 				name: 'participantentitytype',
 				type: 'options',
 				options: [
@@ -731,7 +731,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'subject' } },
 			},
 			{
-				displayName: 'Todate',
+				displayName: 'To Date',
 				name: 'todate',
 				type: 'dateTime',
 				default: '',
@@ -745,7 +745,7 @@ export const communicationDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Unitagreementid',
+				displayName: 'Unit Agreement ID',
 				name: 'unitagreementid',
 				type: 'number',
 				default: 0,
@@ -753,7 +753,7 @@ export const communicationDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'unitagreementid' } },
 			},
 			{
-				displayName: 'Unitagreementtype',
+				displayName: 'Unit Agreement Type',
 				name: 'unitagreementtype',
 				type: 'options',
 				options: [
@@ -794,7 +794,7 @@ export const communicationDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['communication'], operation: ['getManyTemplates'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

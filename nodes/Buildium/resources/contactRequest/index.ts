@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const contactRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				description: 'Create a contact request',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/contactrequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -37,7 +37,7 @@ export const contactRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many contact request',
+				action: 'Get many contact requests',
 				description: 'Retrieve a list of contact requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/contactrequests' },
@@ -53,7 +53,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				description: 'Update a contact request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -228,7 +228,7 @@ export const contactRequestDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contactRequest'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Assignedtoid',
+				displayName: 'Assigned To ID',
 				name: 'assignedtoid',
 				type: 'number',
 				default: 0,
@@ -236,7 +236,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'assignedtoid' } },
 			},
 			{
-				displayName: 'Duedatefrom',
+				displayName: 'Due Date From',
 				name: 'duedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -250,7 +250,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Duedateto',
+				displayName: 'Due Date To',
 				name: 'duedateto',
 				type: 'dateTime',
 				default: '',
@@ -264,7 +264,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -272,7 +272,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -285,7 +285,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -299,7 +299,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -313,7 +313,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -349,7 +349,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Taskcategoryid',
+				displayName: 'Task Category ID',
 				name: 'taskcategoryid',
 				type: 'number',
 				default: 0,
@@ -357,7 +357,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'taskcategoryid' } },
 			},
 			{
-				displayName: 'Tasktitle',
+				displayName: 'Task Title',
 				name: 'tasktitle',
 				type: 'string',
 				default: '',
@@ -365,7 +365,7 @@ export const contactRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'tasktitle' } },
 			},
 			{
-				displayName: 'Unitid',
+				displayName: 'Unit ID',
 				name: 'unitid',
 				type: 'number',
 				default: 0,

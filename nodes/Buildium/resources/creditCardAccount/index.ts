@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const creditCardAccountDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Create a credit card account',
 				routing: {
 					request: { method: 'POST', url: '/v1/creditcardaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Create a credit card balance payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Create a credit card purchase',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -70,8 +70,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many credit card account',
-				description: 'Get many credit card accounts',
+				action: 'Get many credit card accounts',
 				routing: {
 					request: { method: 'GET', url: '/v1/creditcardaccounts' },
 					send: { paginate: true },
@@ -119,7 +118,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Update a credit card account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -130,7 +129,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Edit a credit card balance payment',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -141,7 +140,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 				description: 'Edit a credit card purchase',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -374,7 +373,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Creditcardaccountstatus',
+				displayName: 'Credit Card Account Status',
 				name: 'creditcardaccountstatus',
 				type: 'options',
 				options: [
@@ -407,7 +406,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -423,7 +422,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -470,7 +469,7 @@ export const creditCardAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['creditCardAccount'], operation: ['getManyTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const fileDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Create a category',
 				routing: {
 					request: { method: 'POST', url: '/v1/files/categories' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -59,7 +59,7 @@ export const fileDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many file',
+				action: 'Get many files',
 				description: 'Retrieve a list of files',
 				routing: {
 					request: { method: 'GET', url: '/v1/files' },
@@ -98,7 +98,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Update a file',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -109,7 +109,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Update a category',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -119,7 +119,7 @@ export const fileDescription: INodeProperties[] = [
 				action: 'Update file share settings',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -130,7 +130,7 @@ export const fileDescription: INodeProperties[] = [
 				description: 'Upload a file',
 				routing: {
 					request: { method: 'POST', url: '/v1/files/uploads' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -209,7 +209,7 @@ export const fileDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Categoryid',
+				displayName: 'Category ID',
 				name: 'categoryid',
 				type: 'number',
 				default: 0,
@@ -217,7 +217,7 @@ export const fileDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'categoryid' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -225,7 +225,7 @@ export const fileDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -247,7 +247,7 @@ export const fileDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -270,7 +270,7 @@ export const fileDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Titleordescription',
+				displayName: 'Title Or Description',
 				name: 'titleordescription',
 				type: 'string',
 				default: '',
@@ -333,7 +333,7 @@ export const fileDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'], operation: ['getManyCategories'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const generalLedgerDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Create a general ledger account',
 				routing: {
 					request: { method: 'POST', url: '/v1/glaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Create a general journal entry',
 				routing: {
 					request: { method: 'POST', url: '/v1/generalledger/journalentries' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -111,7 +111,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Update a general ledger account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -122,7 +122,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				description: 'Update a general journal entry',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -353,7 +353,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyAccountBalances'] } },
 	},
 	{
-		displayName: 'Asofdate',
+		displayName: 'As Of Date',
 		name: 'asofdate',
 		required: true,
 		type: 'dateTime',
@@ -400,7 +400,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyAccountBalances'] } },
 		options: [
 			{
-				displayName: 'Aggregatebalancesbyunitid',
+				displayName: 'Aggregate Balances By Unit ID',
 				name: 'aggregatebalancesbyunitid',
 				type: 'boolean',
 				default: false,
@@ -408,7 +408,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'aggregatebalancesbyunitid' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -416,7 +416,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -429,7 +429,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Glaccountids',
+				displayName: 'GL Account IDs',
 				name: 'glaccountids',
 				type: 'string',
 				default: '',
@@ -444,7 +444,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -481,7 +481,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyAccounts'] } },
 		options: [
 			{
-				displayName: 'Accounttypes',
+				displayName: 'Account Types',
 				name: 'accounttypes',
 				type: 'multiOptions',
 				options: [
@@ -496,7 +496,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'accounttypes' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -520,7 +520,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyEntries'] } },
 	},
 	{
-		displayName: 'Glaccountids',
+		displayName: 'GL Account IDs',
 		name: 'glaccountids',
 		required: true,
 		type: 'string',
@@ -537,7 +537,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyEntries'] } },
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -553,7 +553,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyEntries'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -596,7 +596,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyEntries'] } },
 		options: [
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -604,7 +604,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -618,7 +618,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -628,7 +628,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Startdate',
+		displayName: 'Start Date',
 		name: 'startdate',
 		required: true,
 		type: 'dateTime',
@@ -644,7 +644,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Enddate',
+		displayName: 'End Date',
 		name: 'enddate',
 		required: true,
 		type: 'dateTime',
@@ -660,7 +660,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Glaccountids',
+		displayName: 'GL Account IDs',
 		name: 'glaccountids',
 		required: true,
 		type: 'string',
@@ -704,7 +704,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['generalLedger'], operation: ['getManyTransactions'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -718,7 +718,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -732,7 +732,7 @@ export const generalLedgerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const leaseDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Create a lease',
 				routing: {
 					request: { method: 'POST', url: '/v1/leases' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Create a move out',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Create a lease renewal',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Create a rent schedule',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -114,7 +114,7 @@ export const leaseDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many lease',
+				action: 'Get many leases',
 				description: 'Retrieve a list of leases',
 				routing: {
 					request: { method: 'GET', url: '/v1/leases' },
@@ -281,7 +281,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Update a lease',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -291,7 +291,7 @@ export const leaseDescription: INodeProperties[] = [
 				action: 'Update epay settings',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -302,7 +302,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -312,7 +312,7 @@ export const leaseDescription: INodeProperties[] = [
 				action: 'Update partial payment settings for a lease',
 				routing: {
 					request: { method: 'PATCH' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -323,7 +323,7 @@ export const leaseDescription: INodeProperties[] = [
 				description: 'Update a rent schedule',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -1116,7 +1116,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1130,7 +1130,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1144,7 +1144,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -1158,7 +1158,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -1172,7 +1172,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leasedatefrom',
+				displayName: 'Lease Date From',
 				name: 'leasedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1186,7 +1186,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leasedateto',
+				displayName: 'Lease Date To',
 				name: 'leasedateto',
 				type: 'dateTime',
 				default: '',
@@ -1200,7 +1200,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leasestatuses',
+				displayName: 'Lease Statuses',
 				name: 'leasestatuses',
 				type: 'multiOptions',
 				options: [
@@ -1213,7 +1213,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'leasestatuses' } },
 			},
 			{
-				displayName: 'Leasetypes',
+				displayName: 'Lease Types',
 				name: 'leasetypes',
 				type: 'multiOptions',
 				options: [
@@ -1227,7 +1227,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'leasetypes' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1235,7 +1235,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -1250,7 +1250,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Rentalownerids',
+				displayName: 'Rental Owner IDs',
 				name: 'rentalownerids',
 				type: 'string',
 				default: '',
@@ -1265,7 +1265,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Tenantname',
+				displayName: 'Tenant Name',
 				name: 'tenantname',
 				type: 'string',
 				default: '',
@@ -1273,7 +1273,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'tenantname' } },
 			},
 			{
-				displayName: 'Unitnumber',
+				displayName: 'Unit Number',
 				name: 'unitnumber',
 				type: 'string',
 				default: '',
@@ -1339,7 +1339,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyInsurancePolicies'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1403,7 +1403,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyMoveOuts'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1467,7 +1467,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -1475,7 +1475,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1483,7 +1483,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1497,7 +1497,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1540,7 +1540,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyRenewalHistory'] } },
 		options: [
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1554,7 +1554,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1568,7 +1568,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -1582,7 +1582,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -1596,7 +1596,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leaseids',
+				displayName: 'Lease IDs',
 				name: 'leaseids',
 				type: 'string',
 				default: '',
@@ -1611,7 +1611,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1675,7 +1675,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyRenewals'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1741,7 +1741,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyRentSchedules'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1778,7 +1778,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyRentSchedulesAllLeases'] } },
 		options: [
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1792,7 +1792,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1806,7 +1806,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -1820,7 +1820,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -1834,7 +1834,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leaseids',
+				displayName: 'Lease IDs',
 				name: 'leaseids',
 				type: 'string',
 				default: '',
@@ -1849,7 +1849,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1859,7 +1859,7 @@ export const leaseDescription: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Esignaturestatuses',
+		displayName: 'Esignature Statuses',
 		name: 'esignaturestatuses',
 		required: true,
 		type: 'multiOptions',
@@ -1907,7 +1907,7 @@ export const leaseDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lease'], operation: ['getManyUpcomingRenewals'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1915,7 +1915,7 @@ export const leaseDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -1930,7 +1930,7 @@ export const leaseDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Rentalownerids',
+				displayName: 'Rental Owner IDs',
 				name: 'rentalownerids',
 				type: 'string',
 				default: '',

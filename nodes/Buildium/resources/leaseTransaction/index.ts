@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const leaseTransactionDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -30,7 +30,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a deposit withholding',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment (auto allocated)',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -74,7 +74,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment reversal',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -85,7 +85,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -96,7 +96,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -107,7 +107,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -118,7 +118,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Create a refund',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -147,7 +147,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many lease transaction',
+				action: 'Get many lease transactions',
 				description: 'Retrieve a list of lease transactions',
 				routing: {
 					request: { method: 'GET' },
@@ -255,7 +255,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Update a charge',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -266,7 +266,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Update a deposit withholding',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -277,7 +277,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				description: 'Update a payment',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -1182,7 +1182,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'OffsettingGLAccountId' } },
 			},
 			{
-				displayName: 'Posting Rule Gl Account ID',
+				displayName: 'Posting Rule GL Account ID',
 				name: 'postingRuleGlAccountId',
 				type: 'number',
 				default: 0,
@@ -1670,7 +1670,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['leaseTransaction'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1678,7 +1678,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1692,7 +1692,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -1706,7 +1706,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiontypes',
+				displayName: 'Transaction Types',
 				name: 'transactiontypes',
 				type: 'multiOptions',
 				options: [
@@ -1809,7 +1809,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['leaseTransaction'], operation: ['getManyCharges'] } },
 		options: [
 			{
-				displayName: 'Billids',
+				displayName: 'Bill IDs',
 				name: 'billids',
 				type: 'string',
 				default: '',
@@ -1824,7 +1824,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1832,7 +1832,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1846,7 +1846,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -1893,7 +1893,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['leaseTransaction'], operation: ['getManyOutstandingBalances'] } },
 		options: [
 			{
-				displayName: 'Balanceduration',
+				displayName: 'Balance Duration',
 				name: 'balanceduration',
 				type: 'options',
 				options: [
@@ -1907,14 +1907,14 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'balanceduration' } },
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -1925,7 +1925,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Evictionstatus',
+				displayName: 'Eviction Status',
 				name: 'evictionstatus',
 				type: 'options',
 				options: [
@@ -1936,7 +1936,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'evictionstatus' } },
 			},
 			{
-				displayName: 'Leaseids',
+				displayName: 'Lease IDs',
 				name: 'leaseids',
 				type: 'string',
 				default: '',
@@ -1951,7 +1951,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leasestatuses',
+				displayName: 'Lease Statuses',
 				name: 'leasestatuses',
 				type: 'multiOptions',
 				options: [
@@ -1963,7 +1963,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'leasestatuses' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1971,7 +1971,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Pastdueemail',
+				displayName: 'Past Due Email',
 				name: 'pastdueemail',
 				type: 'options',
 				options: [
@@ -2044,7 +2044,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['leaseTransaction'], operation: ['getManyRecurringTransactions'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -2095,7 +2095,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -2109,7 +2109,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -2123,7 +2123,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -2137,7 +2137,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -2151,7 +2151,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leaseids',
+				displayName: 'Lease IDs',
 				name: 'leaseids',
 				type: 'string',
 				default: '',
@@ -2166,7 +2166,7 @@ export const leaseTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

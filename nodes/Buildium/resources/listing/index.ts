@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const listingDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const listingDescription: INodeProperties[] = [
 				description: 'Create a listing contact',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals/units/listingcontacts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const listingDescription: INodeProperties[] = [
 				description: 'Create/Update a listing',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -70,7 +70,7 @@ export const listingDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many listing',
+				action: 'Get many listings',
 				description: 'Retrieve a list of listings',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/units/listings' },
@@ -98,7 +98,7 @@ export const listingDescription: INodeProperties[] = [
 				description: 'Update a listing contact',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -345,7 +345,7 @@ export const listingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['listing'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -353,7 +353,7 @@ export const listingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -365,7 +365,7 @@ export const listingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -400,7 +400,7 @@ export const listingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['listing'], operation: ['getManyContacts'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const ownershipAccountDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				description: 'Create an ownership account',
 				routing: {
 					request: { method: 'POST', url: '/v1/associations/ownershipaccounts' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many ownership account',
+				action: 'Get many ownership accounts',
 				description: 'Retrieve a list of ownership accounts',
 				routing: {
 					request: { method: 'GET', url: '/v1/associations/ownershipaccounts' },
@@ -98,7 +98,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				description: 'Update an ownership account',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -109,7 +109,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -119,7 +119,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				action: 'Update partial payment settings for an ownership account',
 				routing: {
 					request: { method: 'PATCH' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -297,7 +297,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccount'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Associationids',
+				displayName: 'Association IDs',
 				name: 'associationids',
 				type: 'string',
 				default: '',
@@ -312,7 +312,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Datefrom',
+				displayName: 'Date From',
 				name: 'datefrom',
 				type: 'dateTime',
 				default: '',
@@ -326,7 +326,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Dateto',
+				displayName: 'Date To',
 				name: 'dateto',
 				type: 'dateTime',
 				default: '',
@@ -340,7 +340,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Delinquencystatuses',
+				displayName: 'Delinquency Statuses',
 				name: 'delinquencystatuses',
 				type: 'multiOptions',
 				options: [
@@ -369,7 +369,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -390,7 +390,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'status' } },
 			},
 			{
-				displayName: 'Unitorowner',
+				displayName: 'Unit Or Owner',
 				name: 'unitorowner',
 				type: 'string',
 				default: '',
@@ -438,7 +438,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccount'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -446,7 +446,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -454,7 +454,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -468,7 +468,7 @@ export const ownershipAccountDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const ownershipAccountTransactionDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a deposit withholding',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a payment (auto allocated)',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -74,7 +74,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring charge',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -85,7 +85,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -96,7 +96,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a recurring payment',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -107,7 +107,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Create a refund',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -136,7 +136,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many ownership account transaction',
+				action: 'Get many ownership account transactions',
 				description: 'Retrieve a list of ownership account transactions',
 				routing: {
 					request: { method: 'GET' },
@@ -244,7 +244,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Update a charge',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -255,7 +255,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Update a deposit withholding',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -266,7 +266,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				description: 'Update a payment',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -1004,7 +1004,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'OffsettingGLAccountId' } },
 			},
 			{
-				displayName: 'Posting Rule Gl Account ID',
+				displayName: 'Posting Rule GL Account ID',
 				name: 'postingRuleGlAccountId',
 				type: 'number',
 				default: 0,
@@ -1420,7 +1420,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccountTransaction'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1428,7 +1428,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1442,7 +1442,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -1456,7 +1456,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiontypes',
+				displayName: 'Transaction Types',
 				name: 'transactiontypes',
 				type: 'multiOptions',
 				options: [
@@ -1545,7 +1545,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['ownershipAccountTransaction'], operation: ['getManyCharges'] } },
 		options: [
 			{
-				displayName: 'Billids',
+				displayName: 'Bill IDs',
 				name: 'billids',
 				type: 'string',
 				default: '',
@@ -1560,7 +1560,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1568,7 +1568,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Transactiondatefrom',
+				displayName: 'Transaction Date From',
 				name: 'transactiondatefrom',
 				type: 'dateTime',
 				default: '',
@@ -1582,7 +1582,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Transactiondateto',
+				displayName: 'Transaction Date To',
 				name: 'transactiondateto',
 				type: 'dateTime',
 				default: '',
@@ -1633,7 +1633,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Associationid',
+				displayName: 'Association ID',
 				name: 'associationid',
 				type: 'number',
 				default: 0,
@@ -1641,7 +1641,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'associationid' } },
 			},
 			{
-				displayName: 'Balanceduration',
+				displayName: 'Balance Duration',
 				name: 'balanceduration',
 				type: 'options',
 				options: [
@@ -1656,7 +1656,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'balanceduration' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1664,7 +1664,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownershipaccountids',
+				displayName: 'Ownership Account IDs',
 				name: 'ownershipaccountids',
 				type: 'string',
 				default: '',
@@ -1679,7 +1679,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Ownershipaccountstatuses',
+				displayName: 'Ownership Account Statuses',
 				name: 'ownershipaccountstatuses',
 				type: 'multiOptions',
 				options: [
@@ -1692,7 +1692,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'ownershipaccountstatuses' } },
 			},
 			{
-				displayName: 'Pastdueemail',
+				displayName: 'Past Due Email',
 				name: 'pastdueemail',
 				type: 'options',
 				options: [
@@ -1765,7 +1765,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1816,7 +1816,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 		},
 		options: [
 			{
-				displayName: 'Createddatetimefrom',
+				displayName: 'Created Date Time From',
 				name: 'createddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1830,7 +1830,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Createddatetimeto',
+				displayName: 'Created Date Time To',
 				name: 'createddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1844,7 +1844,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -1858,7 +1858,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -1872,7 +1872,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1880,7 +1880,7 @@ export const ownershipAccountTransactionDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownershipaccountids',
+				displayName: 'Ownership Account IDs',
 				name: 'ownershipaccountids',
 				type: 'string',
 				default: '',

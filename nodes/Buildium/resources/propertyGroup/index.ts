@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const propertyGroupDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 				description: 'Create a property group',
 				routing: {
 					request: { method: 'POST', url: '/v1/propertygroups' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -37,7 +37,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many property group',
+				action: 'Get many property groups',
 				description: 'Retrieve a list of property groups',
 				routing: {
 					request: { method: 'GET', url: '/v1/propertygroups' },
@@ -53,7 +53,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 				description: 'Update a property group',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -140,7 +140,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['propertyGroup'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Nameordescription',
+				displayName: 'Name Or Description',
 				name: 'nameordescription',
 				type: 'string',
 				default: '',
@@ -148,7 +148,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'nameordescription' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -156,7 +156,7 @@ export const propertyGroupDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',

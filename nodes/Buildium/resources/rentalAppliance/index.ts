@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const rentalApplianceDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				description: 'Create an appliance',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals/appliances' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				description: 'Create a service history',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -59,7 +59,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental appliance',
+				action: 'Get many rental appliances',
 				description: 'Retrieve a list of rental appliances',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/appliances' },
@@ -98,7 +98,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				description: 'Update an appliance',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -299,7 +299,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalAppliance'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -307,7 +307,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -322,7 +322,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -381,7 +381,7 @@ export const rentalApplianceDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalAppliance'], operation: ['getManyServiceHistory'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

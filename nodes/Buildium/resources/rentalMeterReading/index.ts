@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const rentalMeterReadingDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 				description: 'Create/Update meter reading details',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -47,7 +47,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental meter reading',
+				action: 'Get many rental meter readings',
 				description: 'Retrieve a list of rental meter readings',
 				routing: {
 					request: { method: 'GET' },
@@ -146,7 +146,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['createUpdateDetails'] } },
 		options: [
 			{
-				displayName: 'Metertype',
+				displayName: 'Meter Type',
 				name: 'metertype',
 				type: 'options',
 				options: [
@@ -161,7 +161,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertype' } },
 			},
 			{
-				displayName: 'Readingdate',
+				displayName: 'Reading Date',
 				name: 'readingdate',
 				type: 'dateTime',
 				default: '',
@@ -206,7 +206,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['deleteDetailsForAGivenDate'] } },
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -222,7 +222,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['deleteDetailsForAGivenDate'] } },
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -268,7 +268,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Readingdate',
+		displayName: 'Reading Date',
 		name: 'readingdate',
 		required: true,
 		type: 'dateTime',
@@ -284,7 +284,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getDetails'] } },
 	},
 	{
-		displayName: 'Metertype',
+		displayName: 'Meter Type',
 		name: 'metertype',
 		required: true,
 		type: 'options',
@@ -330,7 +330,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdatefrom',
+		displayName: 'Reading Date From',
 		name: 'readingdatefrom',
 		required: true,
 		type: 'dateTime',
@@ -346,7 +346,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getAll'] } },
 	},
 	{
-		displayName: 'Readingdateto',
+		displayName: 'Reading Date To',
 		name: 'readingdateto',
 		required: true,
 		type: 'dateTime',
@@ -387,7 +387,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalMeterReading'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Metertypes',
+				displayName: 'Meter Types',
 				name: 'metertypes',
 				type: 'multiOptions',
 				options: [
@@ -402,7 +402,7 @@ export const rentalMeterReadingDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'metertypes' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

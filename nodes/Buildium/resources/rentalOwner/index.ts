@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const rentalOwnerDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				description: 'Create an owner',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals/owners' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental owner',
+				action: 'Get many rental owners',
 				description: 'Retrieve a list of rental owners',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/owners' },
@@ -87,7 +87,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				description: 'Update an owner',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -98,7 +98,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -438,7 +438,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalOwner'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Agreementdaysremaining',
+				displayName: 'Agreement Days Remaining',
 				name: 'agreementdaysremaining',
 				type: 'number',
 				default: 0,
@@ -446,7 +446,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'agreementdaysremaining' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -460,7 +460,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -474,7 +474,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -482,7 +482,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Ownername',
+				displayName: 'Owner Name',
 				name: 'ownername',
 				type: 'string',
 				default: '',
@@ -498,7 +498,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'phone' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -581,7 +581,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalOwner'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -589,7 +589,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -597,7 +597,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -611,7 +611,7 @@ export const rentalOwnerDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list } from '../../common/routing';
+import { check, jsonBody, list } from '../../common/routing';
 
 export const rentalOwnerRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				description: 'Create a rental owner request',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/rentalownerrequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental owner request',
+				action: 'Get many rental owner requests',
 				description: 'Retrieve many rental owner requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/rentalownerrequests' },
@@ -63,7 +63,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				description: 'Update a rental owner request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -74,7 +74,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				description: 'Update a rental owner contribution request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -236,7 +236,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalOwnerRequest'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Assignedtoid',
+				displayName: 'Assigned To ID',
 				name: 'assignedtoid',
 				type: 'number',
 				default: 0,
@@ -244,7 +244,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'assignedtoid' } },
 			},
 			{
-				displayName: 'Duedatefrom',
+				displayName: 'Due Date From',
 				name: 'duedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -258,7 +258,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Duedateto',
+				displayName: 'Due Date To',
 				name: 'duedateto',
 				type: 'dateTime',
 				default: '',
@@ -272,7 +272,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -280,7 +280,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -293,7 +293,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -307,7 +307,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -349,7 +349,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Taskcategoryid',
+				displayName: 'Task Category ID',
 				name: 'taskcategoryid',
 				type: 'number',
 				default: 0,
@@ -357,7 +357,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'taskcategoryid' } },
 			},
 			{
-				displayName: 'Tasktitle',
+				displayName: 'Task Title',
 				name: 'tasktitle',
 				type: 'string',
 				default: '',
@@ -365,7 +365,7 @@ export const rentalOwnerRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'tasktitle' } },
 			},
 			{
-				displayName: 'Unitid',
+				displayName: 'Unit ID',
 				name: 'unitid',
 				type: 'number',
 				default: 0,

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const rentalPropertyDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Create a property',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Create an image for a rental using a video link',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -114,7 +114,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental property',
+				action: 'Get many rental properties',
 				description: 'Retrieve a list of rental properties',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals' },
@@ -199,7 +199,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Update a property',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -209,7 +209,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update amenities',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -219,7 +219,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update epay settings',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -230,7 +230,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Update a property image',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -240,7 +240,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update property image order',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -251,7 +251,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -261,7 +261,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				action: 'Update preferred vendors',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -272,7 +272,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				description: 'Upload a rental image',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -805,7 +805,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -819,7 +819,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -841,7 +841,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'location' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -849,7 +849,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -864,7 +864,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Rentalownerids',
+				displayName: 'Rental Owner IDs',
 				name: 'rentalownerids',
 				type: 'string',
 				default: '',
@@ -891,7 +891,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'status' } },
 			},
 			{
-				displayName: 'Subtypes',
+				displayName: 'Sub Types',
 				name: 'subtypes',
 				type: 'multiOptions',
 				options: [
@@ -980,7 +980,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getManyImages'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1046,7 +1046,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -1054,7 +1054,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1062,7 +1062,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1076,7 +1076,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1152,7 +1152,7 @@ export const rentalPropertyDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalProperty'], operation: ['getManyPreferredVendors'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

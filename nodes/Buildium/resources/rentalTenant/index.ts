@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const rentalTenantDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				description: 'Create a tenant',
 				routing: {
 					request: { method: 'POST', url: '/v1/leases/tenants' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -48,7 +48,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental tenant',
+				action: 'Get many rental tenants',
 				description: 'Retrieve a list of rental tenants',
 				routing: {
 					request: { method: 'GET', url: '/v1/leases/tenants' },
@@ -87,7 +87,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				description: 'Update a tenant',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -98,7 +98,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -506,7 +506,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'email' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -520,7 +520,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -534,7 +534,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Leasetermstatuses',
+				displayName: 'Lease Term Statuses',
 				name: 'leasetermstatuses',
 				type: 'multiOptions',
 				options: [
@@ -555,7 +555,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -571,7 +571,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'phone' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -586,7 +586,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Rentalownerids',
+				displayName: 'Rental Owner IDs',
 				name: 'rentalownerids',
 				type: 'string',
 				default: '',
@@ -601,7 +601,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Unitids',
+				displayName: 'Unit IDs',
 				name: 'unitids',
 				type: 'string',
 				default: '',
@@ -616,7 +616,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Unitnumber',
+				displayName: 'Unit Number',
 				name: 'unitnumber',
 				type: 'string',
 				default: '',
@@ -681,7 +681,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalTenant'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -689,7 +689,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -697,7 +697,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -711,7 +711,7 @@ export const rentalTenantDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const rentalUnitDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Create a unit',
 				routing: {
 					request: { method: 'POST', url: '/v1/rentals/units' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Create an image for a unit using a video link',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -103,7 +103,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many rental unit',
+				action: 'Get many rental units',
 				description: 'Retrieve a list of rental units',
 				routing: {
 					request: { method: 'GET', url: '/v1/rentals/units' },
@@ -154,7 +154,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Update a unit',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -164,7 +164,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				action: 'Update amenities',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -175,7 +175,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Update a unit image',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -185,7 +185,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				action: 'Update unit image order',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, list] },
 				},
 			},
@@ -196,7 +196,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -207,7 +207,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				description: 'Upload a unit image',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -695,7 +695,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalUnit'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -709,7 +709,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -723,7 +723,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -731,7 +731,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Propertyids',
+				displayName: 'Property IDs',
 				name: 'propertyids',
 				type: 'string',
 				default: '',
@@ -802,7 +802,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalUnit'], operation: ['getManyImages'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -866,7 +866,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['rentalUnit'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -874,7 +874,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -882,7 +882,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -896,7 +896,7 @@ export const rentalUnitDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const residentCenterDescription: INodeProperties[] = [
 	{
@@ -54,7 +54,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				description: 'Update a retail cash user',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -93,7 +93,7 @@ export const residentCenterDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['residentCenter'], operation: ['getManyRetailCashUsers'] } },
 		options: [
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -101,7 +101,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -114,7 +114,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Isaccountcreated',
+				displayName: 'Is Account Created',
 				name: 'isaccountcreated',
 				type: 'boolean',
 				default: false,
@@ -130,7 +130,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -151,7 +151,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Unitaddress',
+				displayName: 'Unit Address',
 				name: 'unitaddress',
 				type: 'string',
 				default: '',
@@ -196,7 +196,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'isautopayenabled' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -204,7 +204,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Residentcenteruserstatuses',
+				displayName: 'Resident Center User Statuses',
 				name: 'residentcenteruserstatuses',
 				type: 'multiOptions',
 				options: [
@@ -219,7 +219,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'residentcenteruserstatuses' } },
 			},
 			{
-				displayName: 'Unitagreementids',
+				displayName: 'Unit Agreement IDs',
 				name: 'unitagreementids',
 				type: 'string',
 				default: '',
@@ -234,7 +234,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Userids',
+				displayName: 'User IDs',
 				name: 'userids',
 				type: 'string',
 				default: '',
@@ -249,7 +249,7 @@ export const residentCenterDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Usertypes',
+				displayName: 'User Types',
 				name: 'usertypes',
 				type: 'multiOptions',
 				options: [

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const residentRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				description: 'Create a resident request',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/residentrequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -37,7 +37,7 @@ export const residentRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many resident request',
+				action: 'Get many resident requests',
 				description: 'Retrieve a list of resident requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/residentrequests' },
@@ -53,7 +53,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				description: 'Update a resident request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -254,7 +254,7 @@ export const residentRequestDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['residentRequest'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Assignedtoid',
+				displayName: 'Assigned To ID',
 				name: 'assignedtoid',
 				type: 'number',
 				default: 0,
@@ -262,7 +262,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'assignedtoid' } },
 			},
 			{
-				displayName: 'Duedatefrom',
+				displayName: 'Due Date From',
 				name: 'duedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -276,7 +276,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Duedateto',
+				displayName: 'Due Date To',
 				name: 'duedateto',
 				type: 'dateTime',
 				default: '',
@@ -290,7 +290,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -298,7 +298,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -311,7 +311,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -325,7 +325,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -339,7 +339,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -375,7 +375,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Taskcategoryid',
+				displayName: 'Task Category ID',
 				name: 'taskcategoryid',
 				type: 'number',
 				default: 0,
@@ -383,7 +383,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'taskcategoryid' } },
 			},
 			{
-				displayName: 'Tasktitle',
+				displayName: 'Task Title',
 				name: 'tasktitle',
 				type: 'string',
 				default: '',
@@ -391,7 +391,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'tasktitle' } },
 			},
 			{
-				displayName: 'Unitagreementid',
+				displayName: 'Unit Agreement ID',
 				name: 'unitagreementid',
 				type: 'number',
 				default: 0,
@@ -399,7 +399,7 @@ export const residentRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'unitagreementid' } },
 			},
 			{
-				displayName: 'Unitid',
+				displayName: 'Unit ID',
 				name: 'unitid',
 				type: 'number',
 				default: 0,

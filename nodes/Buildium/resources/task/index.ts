@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, downloadFile, list, paged, uploadFile } from '../../common/routing';
+import { check, downloadFile, jsonBody, list, paged, uploadFile } from '../../common/routing';
 
 export const taskDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Create a task category',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/categories' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -91,7 +91,7 @@ export const taskDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many task',
+				action: 'Get many tasks',
 				description: 'Retrieve a list of tasks',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks' },
@@ -143,7 +143,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Update a task category',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -154,7 +154,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Update a task history',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -165,7 +165,7 @@ export const taskDescription: INodeProperties[] = [
 				description: 'Upload a task history file',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check, uploadFile] },
 				},
 			},
@@ -380,7 +380,7 @@ export const taskDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['task'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Assignedtoid',
+				displayName: 'Assigned To ID',
 				name: 'assignedtoid',
 				type: 'number',
 				default: 0,
@@ -388,7 +388,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'assignedtoid' } },
 			},
 			{
-				displayName: 'Duedatefrom',
+				displayName: 'Due Date From',
 				name: 'duedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -402,7 +402,7 @@ export const taskDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Duedateto',
+				displayName: 'Due Date To',
 				name: 'duedateto',
 				type: 'dateTime',
 				default: '',
@@ -416,7 +416,7 @@ export const taskDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -424,7 +424,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -437,7 +437,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -451,7 +451,7 @@ export const taskDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -465,7 +465,7 @@ export const taskDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -501,7 +501,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Taskcategoryid',
+				displayName: 'Task Category ID',
 				name: 'taskcategoryid',
 				type: 'number',
 				default: 0,
@@ -509,7 +509,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'taskcategoryid' } },
 			},
 			{
-				displayName: 'Tasktitle',
+				displayName: 'Task Title',
 				name: 'tasktitle',
 				type: 'string',
 				default: '',
@@ -531,7 +531,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'type' } },
 			},
 			{
-				displayName: 'Unitagreementid',
+				displayName: 'Unit Agreement ID',
 				name: 'unitagreementid',
 				type: 'number',
 				default: 0,
@@ -539,7 +539,7 @@ export const taskDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'unitagreementid' } },
 			},
 			{
-				displayName: 'Unitid',
+				displayName: 'Unit ID',
 				name: 'unitid',
 				type: 'number',
 				default: 0,
@@ -574,7 +574,7 @@ export const taskDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['task'], operation: ['getManyCategories'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -618,7 +618,7 @@ export const taskDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['task'], operation: ['getManyHistory'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -679,7 +679,7 @@ export const taskDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['task'], operation: ['getManyHistoryFiles'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',

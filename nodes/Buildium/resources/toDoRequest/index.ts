@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const toDoRequestDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				description: 'Create a to do request',
 				routing: {
 					request: { method: 'POST', url: '/v1/tasks/todorequests' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -37,7 +37,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many to do request',
+				action: 'Get many to do requests',
 				description: 'Retrieve a list of to do requests',
 				routing: {
 					request: { method: 'GET', url: '/v1/tasks/todorequests' },
@@ -53,7 +53,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				description: 'Update a to do request',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -212,7 +212,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['toDoRequest'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Assignedtoid',
+				displayName: 'Assigned To ID',
 				name: 'assignedtoid',
 				type: 'number',
 				default: 0,
@@ -220,7 +220,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'assignedtoid' } },
 			},
 			{
-				displayName: 'Duedatefrom',
+				displayName: 'Due Date From',
 				name: 'duedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -234,7 +234,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Duedateto',
+				displayName: 'Due Date To',
 				name: 'duedateto',
 				type: 'dateTime',
 				default: '',
@@ -248,7 +248,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -256,7 +256,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -269,7 +269,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entitytype' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -283,7 +283,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -297,7 +297,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -333,7 +333,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Taskcategoryid',
+				displayName: 'Task Category ID',
 				name: 'taskcategoryid',
 				type: 'number',
 				default: 0,
@@ -341,7 +341,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'taskcategoryid' } },
 			},
 			{
-				displayName: 'Tasktitle',
+				displayName: 'Task Title',
 				name: 'tasktitle',
 				type: 'string',
 				default: '',
@@ -349,7 +349,7 @@ export const toDoRequestDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'tasktitle' } },
 			},
 			{
-				displayName: 'Unitid',
+				displayName: 'Unit ID',
 				name: 'unitid',
 				type: 'number',
 				default: 0,

@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const vendorDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Create a vendor',
 				routing: {
 					request: { method: 'POST', url: '/v1/vendors' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -30,7 +30,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Create a vendor category',
 				routing: {
 					request: { method: 'POST', url: '/v1/vendors/categories' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -41,7 +41,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Create a credit',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -52,7 +52,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Create a note',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -63,7 +63,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Create a refund',
 				routing: {
 					request: { method: 'POST' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -103,7 +103,7 @@ export const vendorDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many vendor',
+				action: 'Get many vendors',
 				description: 'Retrieve a list of vendors',
 				routing: {
 					request: { method: 'GET', url: '/v1/vendors' },
@@ -177,7 +177,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Update a vendor',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -188,7 +188,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Update a vendor category',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -199,7 +199,7 @@ export const vendorDescription: INodeProperties[] = [
 				description: 'Update a note',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -325,7 +325,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'CompanyName' } },
 			},
 			{
-				displayName: 'Expense Gl Account ID',
+				displayName: 'Expense GL Account ID',
 				name: 'expenseGlAccountId',
 				type: 'number',
 				default: 0,
@@ -822,7 +822,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'email' } },
 			},
 			{
-				displayName: 'Insuranceexpiration',
+				displayName: 'Insurance Expiration',
 				name: 'insuranceexpiration',
 				type: 'options',
 				options: [
@@ -838,7 +838,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'insuranceexpiration' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -852,7 +852,7 @@ export const vendorDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -874,7 +874,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'name' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -937,7 +937,7 @@ export const vendorDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['vendor'], operation: ['getManyCategories'] } },
 		options: [
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1001,7 +1001,7 @@ export const vendorDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['vendor'], operation: ['getManyNotes'] } },
 		options: [
 			{
-				displayName: 'Lastupdatedbyuserid',
+				displayName: 'Last Updated By User ID',
 				name: 'lastupdatedbyuserid',
 				type: 'number',
 				default: 0,
@@ -1009,7 +1009,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'lastupdatedbyuserid' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1017,7 +1017,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Updateddatetimefrom',
+				displayName: 'Updated Date Time From',
 				name: 'updateddatetimefrom',
 				type: 'dateTime',
 				default: '',
@@ -1031,7 +1031,7 @@ export const vendorDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Updateddatetimeto',
+				displayName: 'Updated Date Time To',
 				name: 'updateddatetimeto',
 				type: 'dateTime',
 				default: '',
@@ -1047,7 +1047,7 @@ export const vendorDescription: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Transactiondatefrom',
+		displayName: 'Transaction Date From',
 		name: 'transactiondatefrom',
 		required: true,
 		type: 'dateTime',
@@ -1063,7 +1063,7 @@ export const vendorDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['vendor'], operation: ['getManyTransactions'] } },
 	},
 	{
-		displayName: 'Transactiondateto',
+		displayName: 'Transaction Date To',
 		name: 'transactiondateto',
 		required: true,
 		type: 'dateTime',
@@ -1143,7 +1143,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'memo' } },
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -1151,7 +1151,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'orderby' } },
 			},
 			{
-				displayName: 'Referencenumber',
+				displayName: 'Reference Number',
 				name: 'referencenumber',
 				type: 'string',
 				default: '',
@@ -1159,7 +1159,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'referencenumber' } },
 			},
 			{
-				displayName: 'Transactiontypes',
+				displayName: 'Transaction Types',
 				name: 'transactiontypes',
 				type: 'multiOptions',
 				options: [
@@ -1445,7 +1445,7 @@ export const vendorDescription: INodeProperties[] = [
 				routing: { send: { type: 'body', property: 'CompanyName' } },
 			},
 			{
-				displayName: 'Expense Gl Account ID',
+				displayName: 'Expense GL Account ID',
 				name: 'expenseGlAccountId',
 				type: 'number',
 				default: 0,

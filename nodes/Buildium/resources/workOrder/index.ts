@@ -2,7 +2,7 @@
 // and scripts/generator/buildium.json. Do not edit by hand: change the spec or the overrides.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { check, list, paged } from '../../common/routing';
+import { check, jsonBody, list, paged } from '../../common/routing';
 
 export const workOrderDescription: INodeProperties[] = [
 	{
@@ -19,7 +19,7 @@ export const workOrderDescription: INodeProperties[] = [
 				description: 'Create a work order',
 				routing: {
 					request: { method: 'POST', url: '/v1/workorders' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -37,7 +37,7 @@ export const workOrderDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many work order',
+				action: 'Get many work orders',
 				description: 'Retrieve a list of work orders',
 				routing: {
 					request: { method: 'GET', url: '/v1/workorders' },
@@ -53,7 +53,7 @@ export const workOrderDescription: INodeProperties[] = [
 				description: 'Update a work order',
 				routing: {
 					request: { method: 'PUT' },
-					send: { paginate: true },
+					send: { paginate: true, preSend: [jsonBody] },
 					output: { postReceive: [check] },
 				},
 			},
@@ -295,7 +295,7 @@ export const workOrderDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['workOrder'], operation: ['getAll'] } },
 		options: [
 			{
-				displayName: 'Amountfrom',
+				displayName: 'Amount From',
 				name: 'amountfrom',
 				type: 'number',
 				default: 0,
@@ -303,7 +303,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'amountfrom' } },
 			},
 			{
-				displayName: 'Amountto',
+				displayName: 'Amount To',
 				name: 'amountto',
 				type: 'number',
 				default: 0,
@@ -311,7 +311,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'amountto' } },
 			},
 			{
-				displayName: 'Assignedtoid',
+				displayName: 'Assigned To ID',
 				name: 'assignedtoid',
 				type: 'number',
 				default: 0,
@@ -319,7 +319,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'assignedtoid' } },
 			},
 			{
-				displayName: 'Duedatefrom',
+				displayName: 'Due Date From',
 				name: 'duedatefrom',
 				type: 'dateTime',
 				default: '',
@@ -333,7 +333,7 @@ export const workOrderDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Duedateto',
+				displayName: 'Due Date To',
 				name: 'duedateto',
 				type: 'dateTime',
 				default: '',
@@ -347,7 +347,7 @@ export const workOrderDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Entityid',
+				displayName: 'Entity ID',
 				name: 'entityid',
 				type: 'number',
 				default: 0,
@@ -355,7 +355,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'entityid' } },
 			},
 			{
-				displayName: 'Entitytype',
+				displayName: 'Entity Type',
 				name: 'entitytype',
 				type: 'options',
 				options: [
@@ -376,7 +376,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'isbilled' } },
 			},
 			{
-				displayName: 'Lastupdatedfrom',
+				displayName: 'Last Updated From',
 				name: 'lastupdatedfrom',
 				type: 'dateTime',
 				default: '',
@@ -390,7 +390,7 @@ export const workOrderDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Lastupdatedto',
+				displayName: 'Last Updated To',
 				name: 'lastupdatedto',
 				type: 'dateTime',
 				default: '',
@@ -404,7 +404,7 @@ export const workOrderDescription: INodeProperties[] = [
 				},
 			},
 			{
-				displayName: 'Orderby',
+				displayName: 'Order By',
 				name: 'orderby',
 				type: 'string',
 				default: '',
@@ -440,7 +440,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'statuses' } },
 			},
 			{
-				displayName: 'Taskcategoryid',
+				displayName: 'Task Category ID',
 				name: 'taskcategoryid',
 				type: 'number',
 				default: 0,
@@ -448,7 +448,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'taskcategoryid' } },
 			},
 			{
-				displayName: 'Taskids',
+				displayName: 'Task IDs',
 				name: 'taskids',
 				type: 'string',
 				default: '',
@@ -485,7 +485,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'type' } },
 			},
 			{
-				displayName: 'Unitagreementid',
+				displayName: 'Unit Agreement ID',
 				name: 'unitagreementid',
 				type: 'number',
 				default: 0,
@@ -493,7 +493,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'unitagreementid' } },
 			},
 			{
-				displayName: 'Unitid',
+				displayName: 'Unit ID',
 				name: 'unitid',
 				type: 'number',
 				default: 0,
@@ -501,7 +501,7 @@ export const workOrderDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'unitid' } },
 			},
 			{
-				displayName: 'Vendorids',
+				displayName: 'Vendor IDs',
 				name: 'vendorids',
 				type: 'string',
 				default: '',
