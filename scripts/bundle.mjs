@@ -19,6 +19,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 /** Libraries we use at run time and ship inside dist/vendor. */
 export const VENDORED = ['luxon', 'fast-xml-parser'];
+/**
+ * Our own modules whose state must exist once per n8n process, not once per node file: the request pacing keeps one
+ * budget per credential, and Buildium's six nodes (and its trigger) share a key's 10 requests per second. Bundled once
+ * into dist/shared/<name>.js and required by every entry, so Node's module cache makes them one instance.
+ */
+export const SHARED = { 'nodes/common/transport/pacing.ts': 'pacing' };
 const TARGET = 'node20';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -40,7 +46,38 @@ function vendorPlugin(outfile, used) {
 	};
 }
 
+/** An esbuild plugin: imports of a SHARED module become `require('<relative>/shared/<name>.js')` from `outfile`. */
+function sharedPlugin(outfile) {
+	return {
+		name: 'shared',
+		setup(b) {
+			b.onResolve({ filter: /^\.\.?\// }, (args) => {
+				const target = relative(root, resolve(args.resolveDir, args.path)).split('\\').join(posix.sep);
+				const name = SHARED[`${target}.ts`] ?? SHARED[target];
+				if (!name) return undefined;
+				let rel = relative(dirname(outfile), join(root, 'dist/shared', `${name}.js`)).split('\\').join(posix.sep);
+				if (!rel.startsWith('.')) rel = `./${rel}`;
+				return { path: rel, external: true };
+			});
+		},
+	};
+}
+
 const used = new Set();
+for (const [source, name] of Object.entries(SHARED)) {
+	await build({
+		entryPoints: [join(root, source)],
+		outfile: join(root, 'dist/shared', `${name}.js`),
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: TARGET,
+		external: ['n8n-workflow'],
+		plugins: [vendorPlugin(join(root, 'dist/shared', `${name}.js`), used)],
+		logLevel: 'warning',
+		legalComments: 'none',
+	});
+}
 for (const entry of entries) {
 	const outfile = join(root, entry);
 	const source = join(root, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
@@ -54,7 +91,7 @@ for (const entry of entries) {
 		target: TARGET,
 		keepNames: true, // n8n's loader finds the class by the file name
 		external: ['n8n-workflow'],
-		plugins: [vendorPlugin(outfile, used)],
+		plugins: [sharedPlugin(outfile), vendorPlugin(outfile, used)],
 		logLevel: 'warning',
 		legalComments: 'none',
 	});
@@ -82,4 +119,4 @@ for (const lib of used) {
 	const { version } = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8'));
 	writeFileSync(`${outfile}`, `/*! ${lib} ${version} | see ${lib}.LICENSE */\n${readFileSync(outfile, 'utf8')}`);
 }
-console.log(`bundled ${entries.length} entries; vendored: ${[...used].join(', ') || 'none'}`);
+console.log(`bundled ${entries.length} entries; shared: ${Object.values(SHARED).join(', ')}; vendored: ${[...used].join(', ') || 'none'}`);

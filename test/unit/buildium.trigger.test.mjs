@@ -36,7 +36,10 @@ function httpHelper(credentials) {
  * A fake IWebhookFunctions for one delivery. `rawBody` is the exact text posted; `headers` default to a valid
  * signature over it at `timestamp` (unix seconds, default now).
  */
-function delivery({ rawBody, timestamp = Math.floor(Date.now() / 1000), secret = SECRET, headers, parameters = {}, credentialSecret = SECRET } = {}) {
+/** The workflow's static data, as n8n loads it for each delivery (shared by the calls of one test file). */
+const workflowStaticData = {};
+
+function delivery({ rawBody, timestamp = Math.floor(Date.now() / 1000), secret = SECRET, headers, parameters = {}, credentialSecret = SECRET, staticData = workflowStaticData } = {}) {
 	const sent = { status: undefined, body: undefined };
 	const signed = headers ?? { 'buildium-webhook-timestamp': String(timestamp), 'buildium-webhook-signature': signWebhook(secret, timestamp, rawBody) };
 	let body;
@@ -70,6 +73,10 @@ function delivery({ rawBody, timestamp = Math.floor(Date.now() / 1000), secret =
 		}),
 		getCredentials: async () => credentials,
 		getNodeParameter: (name, fallback) => params[name] ?? fallback,
+		getWorkflowStaticData: (type) => {
+			assert.equal(type, 'node');
+			return staticData;
+		},
 		getNode: () => ({ name: 'Buildium Trigger', type: 'CUSTOM.buildiumTrigger', typeVersion: 1, parameters: params }),
 		helpers: {
 			returnJsonArray: (data) => data.map((json) => ({ json })),
@@ -197,6 +204,23 @@ describe('body, replays, filter', () => {
 		// The same event delivered again later (a retry, new timestamp, new signature) is a new delivery.
 		const retry = await call({ rawBody, timestamp: timestamp - 1 });
 		assert.equal(retry.result.workflowData.length, 1);
+	});
+
+	test('what a replay is recognised by lives in the workflow static data, not in the process', async () => {
+		const rawBody = eventBody('Bill.Updated');
+		const timestamp = Math.floor(Date.now() / 1000);
+		const staticData = {};
+		assert.equal((await call({ rawBody, timestamp, staticData })).result.workflowData.length, 1);
+		assert.equal(Object.keys(staticData.seenSignatures).length, 1, 'one signature remembered');
+		assert.ok(!JSON.stringify(staticData).includes(signWebhook(SECRET, timestamp, rawBody)), 'a hash is kept, not the signature');
+		// Another instance (webhook processor) with the stored static data sees the replay…
+		assert.deepEqual((await call({ rawBody, timestamp, staticData: structuredClone(staticData) })).result.webhookResponse, { received: true, duplicate: true });
+		// …and a fresh workflow (no static data) does not: nothing was kept in process memory.
+		assert.equal((await call({ rawBody, timestamp, staticData: {} })).result.workflowData.length, 1);
+		// Signatures older than the window are dropped when the next delivery is recorded.
+		staticData.seenSignatures = { old: Date.now() - 3_600_000, ...staticData.seenSignatures };
+		await call({ rawBody: eventBody('Bill.Updated'), staticData });
+		assert.ok(!('old' in staticData.seenSignatures));
 	});
 
 	test('events outside the Events filter are acknowledged and ignored', async () => {

@@ -29,6 +29,7 @@ test('the tarball holds exactly the entries n8n loads, their codex files, vendor
 		entries.includes(f) ||
 		/^dist\/nodes\/.+\.node\.json$/.test(f) ||
 		/^dist\/vendor\/[\w.-]+\.(js|LICENSE)$/.test(f) ||
+		/^dist\/shared\/[\w.-]+\.js$/.test(f) ||
 		/^dist\/icons\/[\w.-]+\.svg$/.test(f) ||
 		['package.json', 'README.md', 'LICENSE'].includes(f);
 	assert.deepEqual(files.filter((f) => !allowed(f)), [], 'nothing else (no .d.ts, maps, tests, dist/package.json)');
@@ -46,6 +47,27 @@ test('each shipped entry loads with only n8n-workflow and node: built-ins resolv
 		const mod = require(new URL(entry, root).pathname);
 		assert.ok(Object.keys(mod).length >= 1, `${entry} exports its class`);
 	}
+});
+
+test('one pacing budget per credential across every node file: the pacing module is shared, not copied', async () => {
+	const require = createRequire(new URL('package.json', root));
+	for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+		const text = readFileSync(new URL(entry, root), 'utf8');
+		assert.doesNotMatch(text, /budgets = \/\* @__PURE__ \*\/ new Map/, `${entry} has no pacing state of its own`);
+		if (/Buildium|RentEngine\.node/.test(entry)) assert.match(text, /require\("\.\.\/\.\.\/shared\/pacing\.js"\)/, `${entry} requires the shared pacing module`);
+	}
+	// Two Buildium nodes reserve slots from the same budget: the 11th request of a second waits, whichever node sends it.
+	const pacing = require(new URL('dist/shared/pacing.js', root).pathname);
+	const rentals = require(new URL('dist/nodes/Buildium/BuildiumRentals.node.js', root).pathname);
+	assert.ok(rentals.BuildiumRentals, 'the node loads with the shared module');
+	const profile = { name: 'Buildium', credentialType: 'buildiumApi', rateLimit: { requests: 10, perMs: 1000 } };
+	pacing.resetPacing();
+	const key = pacing.pacingKey(profile, { clientId: 'a', clientSecret: 'b' });
+	const now = Date.now();
+	const waits = Array.from({ length: 11 }, () => pacing.reserveSlot(profile, key, now));
+	assert.deepEqual(waits.slice(0, 10), Array(10).fill(0));
+	assert.ok(waits[10] > 0, 'the 11th waits');
+	pacing.resetPacing();
 });
 
 test('the release workflow publishes with npm provenance after lint, tests and the scanner', () => {
