@@ -54,7 +54,7 @@ test('one pacing budget per credential across every node file: the pacing module
 	for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 		const text = readFileSync(new URL(entry, root), 'utf8');
 		assert.doesNotMatch(text, /budgets = \/\* @__PURE__ \*\/ new Map/, `${entry} has no pacing state of its own`);
-		if (/Buildium|RentEngine\.node/.test(entry)) assert.match(text, /require\("\.\.\/\.\.\/shared\/pacing\.js"\)/, `${entry} requires the shared pacing module`);
+		if (/nodes\/(Buildium\/Buildium(?!Trigger)|RentEngine\/RentEngine\.node)/.test(entry)) assert.match(text, /require\("\.\.\/\.\.\/shared\/pacing\.js"\)/, `${entry} requires the shared pacing module`);
 	}
 	// Two Buildium nodes reserve slots from the same budget: the 11th request of a second waits, whichever node sends it.
 	const pacing = require(new URL('dist/shared/pacing.js', root).pathname);
