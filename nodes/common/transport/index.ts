@@ -4,3 +4,6 @@ export * from './errors';
 export * from './routing';
 export * from './request';
 export * from './pacing';
+export * from './xml';
+export * from './zonedDates';
+export * from './bodyParseError';

@@ -24,8 +24,8 @@ import {
 import { DateTime } from 'luxon';
 
 import { observe, pace, pacingKey } from './pacing';
-import type { EnvelopePaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
-import { checkResponse, normalizeTransportError, retryDecider } from './request';
+import type { EnvelopePaging, LinkHeaderPaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
+import { checkResponse, isIdempotentRequest, normalizeTransportError, parseVendorBody, retryDecider } from './request';
 import { resolvePolicy, withRetry } from './retry';
 
 type PostReceiveFn = (
@@ -102,10 +102,11 @@ export function simplifyOutput(fields: string[]): PostReceiveFn {
 	};
 }
 
-/** One page: the items after the operation's postReceive steps, plus the raw body and headers (for paging). */
-interface RoutedResult {
+/** One page: the items after the operation's postReceive steps, plus the parsed body and the headers (for paging). */
+export interface RoutedResult {
 	items: INodeExecutionData[];
 	body: unknown;
+	headers: Record<string, unknown>;
 }
 
 /** The credential, resolved once per item, and its pacing key. */
@@ -128,17 +129,23 @@ async function routedRequest(
 	credential: ResolvedCredential,
 ): Promise<RoutedResult> {
 	await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
-	const response = (await this.helpers.httpRequestWithAuthentication.call(
+	// RoutingNode has resolved every expression in these options by now, as it assumes itself.
+	let options = { ...requestData.options, returnFullResponse: true, ignoreHttpStatusErrors: true } as IHttpRequestOptions;
+	if (profile.prepareRequest) options = profile.prepareRequest(options, credential.decrypted.data ?? {});
+	let response = (await this.helpers.httpRequestWithAuthentication.call(
 		this,
 		profile.credentialType,
-		// RoutingNode has resolved every expression in these options by now, as it assumes itself.
-		{ ...requestData.options, returnFullResponse: true, ignoreHttpStatusErrors: true } as IHttpRequestOptions,
+		options,
 		{ credentialsDecrypted: credential.decrypted },
 	)) as IN8nHttpFullResponse;
 	observe(profile, credential.key, response.headers as Record<string, unknown>);
+	if (profile.parseResponse) {
+		response = parseVendorBody(this.getNode(), profile, response, credential.decrypted.data ?? {}) as IN8nHttpFullResponse;
+	}
+	const headers = (response.headers ?? {}) as Record<string, unknown>;
 	if (!requestData.postReceive.length) {
 		const body = response.body as IDataObject | IDataObject[];
-		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body };
+		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body, headers };
 	}
 	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
 	for (const step of requestData.postReceive) {
@@ -149,7 +156,7 @@ async function routedRequest(
 			items = await action.call(this, items, response);
 		}
 	}
-	return { items, body: response.body };
+	return { items, body: response.body, headers };
 }
 
 async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ResolvedCredential> {
@@ -174,7 +181,17 @@ async function sendWithRetry(
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
 		}
-	}, retryDecider(profile, String(requestData.options.method ?? 'GET')));
+	}, retryDecider(profile, String(requestData.options.method ?? 'GET'), isIdempotentRequest(profile, requestData.options as IHttpRequestOptions)));
+}
+
+/**
+ * For a vendor's own pagination functions (an asynchronous report queue, …): sends any routed request (the one
+ * RoutingNode built, or one derived from it) with the credential resolved once, pacing, retries and error mapping,
+ * and runs the request's postReceive steps.
+ */
+export async function createSender(this: IExecutePaginationFunctions, profile: VendorProfile) {
+	const credential = await resolveCredentials.call(this, profile);
+	return async (requestData: DeclarativeRestApiSettings.ResultOptions) => await sendWithRetry.call(this, profile, requestData, credential);
 }
 
 /** Node-level pagination hook: a single request with retries (operations that do not list). */
@@ -212,6 +229,9 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 				return await timeWindowPages.call(this, profile, paging, qs, send, limit);
 			case 'envelope':
 				return await envelopePages.call(this, paging, qs, send, limit);
+			case 'linkHeader':
+				requestData.options.headers = { ...(requestData.options.headers ?? {}), ...(paging.requestHeaders ?? {}) };
+				return await linkHeaderPages(paging, qs, send, limit);
 			default:
 				return await numberedPages(paging, qs, send, limit);
 		}
@@ -286,6 +306,59 @@ async function timeWindowPages(
 		throw new NodeOperationError(this.getNode(), `${profile.name} returned a full page that does not move the time window forward`, {
 			description: `More than ${pageSize} records share the ${paging.timestampField} ${String(last)}, so paging by time cannot get past them. Narrow the date range.`,
 		});
+	}
+	return results.slice(0, limit);
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name.toLowerCase()] ?? headers[name];
+	if (value === undefined || value === null) return undefined;
+	return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+}
+
+/** The query of the `rel="next"` target of an RFC 8288 Link header, or undefined. */
+export function nextLinkQuery(link: string | undefined): URLSearchParams | undefined {
+	if (!link) return undefined;
+	for (const part of link.split(/,(?=\s*<)/)) {
+		const m = /<([^>]*)>(.*)/.exec(part.trim());
+		if (!m || !/;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(m[2])) continue;
+		try {
+			return new URL(m[1], 'http://link.invalid/').searchParams;
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Page numbers led by response headers (see LinkHeaderPaging): `Link rel="next"`, else `X-Total-Count`, else a full
+ * page. The page size stays constant across pages.
+ */
+async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: Send, limit: number) {
+	const pageSize = Math.min(paging.maxPageSize, limit);
+	const results: INodeExecutionData[] = [];
+	let page = paging.firstPage;
+	for (let guard = 0; results.length < limit && guard < 100_000; guard++) {
+		qs[paging.pageParameter] = page;
+		qs[paging.sizeParameter] = pageSize;
+		const { items, headers } = await send();
+		results.push(...items);
+		const link = headerValue(headers, 'link');
+		const next = nextLinkQuery(link);
+		if (link !== undefined && !next) break; // links were sent and none says "next": the last page
+		if (next) {
+			const nextPage = Number(next.get(paging.pageParameter));
+			if (!Number.isInteger(nextPage) || nextPage <= page) break;
+			page = nextPage;
+			continue;
+		}
+		const total = paging.totalCountHeader ? Number(headerValue(headers, paging.totalCountHeader)) : Number.NaN;
+		const fetched = (page - paging.firstPage + 1) * pageSize;
+		if (Number.isFinite(total)) {
+			if (fetched >= total || !items.length) break;
+		} else if (items.length < pageSize) break;
+		page++;
 	}
 	return results.slice(0, limit);
 }
