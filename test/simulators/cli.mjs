@@ -2,6 +2,7 @@
 // Runs one vendor simulator as its own process (for the e2e suite, the benchmark and the demo):
 //
 //   node test/simulators/cli.mjs rentengine [--port 5681] [--units 250] [--token T] [--seed 42]
+//   node test/simulators/cli.mjs entrata [--port 5682] [--token API_KEY] [--seed 42]
 //
 // Once listening it prints exactly one JSON line to stdout, e.g.
 //   {"vendor":"rentengine","url":"http://127.0.0.1:5681/api/public/v1","origin":"http://127.0.0.1:5681","port":5681}
@@ -9,6 +10,7 @@
 // To add a vendor, add an entry to VENDORS: its start function receives the parsed options.
 import { parseArgs } from 'node:util';
 
+import { startEntrataSimulator } from './entrata.mjs';
 import { startRentEngineSimulator } from './rentengine.mjs';
 
 const int = (name, value) => {
@@ -20,6 +22,8 @@ const int = (name, value) => {
 
 const VENDORS = {
 	rentengine: (o) => startRentEngineSimulator({ port: int('port', o.port), units: int('units', o.units), seed: int('seed', o.seed), token: o.token }),
+	// --token is the API key; the legacy host takes sim-user / sim-password. The printed url is the gateway base.
+	entrata: (o) => startEntrataSimulator({ port: int('port', o.port), seed: int('seed', o.seed), apiKey: o.token }),
 };
 
 async function main() {
