@@ -240,29 +240,36 @@ function fieldProperties(props, cfg, op, required, optional, show) {
  */
 function versionedFields(op) {
 	const all = op.versions.map((v) => v.version);
-	const required = [];
-	const optional = new Map();
+	// Fields are told apart by the param they send: versions may spell one param differently (ApPayeeId, apPayeeId).
 	const where = new Map();
 	for (const v of op.versions) {
 		for (const f of v.fields) {
-			if (!where.has(f.key)) where.set(f.key, []);
-			where.get(f.key).push(v.version);
+			if (!where.has(f.apiPath)) where.set(f.apiPath, []);
+			where.get(f.apiPath).push(v.version);
 		}
 	}
-	const requiredIn = (key) => op.versions.filter((v) => v.fields.some((f) => f.key === key && f.required)).map((v) => v.version);
+	const requiredIn = (apiPath) => op.versions.filter((v) => v.fields.some((f) => f.apiPath === apiPath && f.required)).map((v) => v.version);
+	const required = [];
+	const optional = new Map();
+	const keys = new Set();
 	const seenRequired = new Set();
 	for (const v of op.versions) {
 		for (const f of v.fields) {
 			if (f.required) {
-				if (seenRequired.has(f.key)) continue;
-				seenRequired.add(f.key);
-				const versions = requiredIn(f.key);
+				if (seenRequired.has(f.apiPath)) continue;
+				seenRequired.add(f.apiPath);
+				const versions = requiredIn(f.apiPath);
 				required.push({ field: f, versions: versions.length === all.length ? undefined : versions });
-			} else if (!optional.has(f.key)) {
-				const versions = where.get(f.key);
+			} else if (!optional.has(f.apiPath)) {
+				const versions = where.get(f.apiPath);
 				const only = versions.length === all.length ? '' : `Only in ${versions.join(', ')}`;
 				const description = only ? tidyDescription([f.description?.replace(/\.?$/, '.'), `${only}.`].filter(Boolean).join(' ')) : f.description;
-				optional.set(f.key, { ...f, description });
+				// One collection holds every version's options: a second spelling keeps its own name.
+				let key = f.key;
+				if (keys.has(key)) key = f.apiPath.replace(/^method\.params\./, '');
+				if (keys.has(key)) key = `${f.key}${versions[0].toUpperCase()}`;
+				keys.add(key);
+				optional.set(f.apiPath, { ...f, key, description });
 			}
 		}
 	}

@@ -54,7 +54,7 @@ export function cleanDescription(name, text) {
 	const bare = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 	if (!t || bare(t) === bare(name) || bare(t) === bare(humanize(name))) return undefined;
 	// The node's description budget (≤ 300 kB for 137 methods) allows about this much per field.
-	if (t.length > 130) t = `${t.slice(0, 127).replace(/\s+\S*$/, '')}…`;
+	if (t.length > 110) t = `${t.slice(0, 107).replace(/\s+\S*$/, '')}…`;
 	return t;
 }
 
@@ -70,7 +70,9 @@ export function dateFormat(p) {
 /** One catalogue param → a JSON-schema property the shared model understands. */
 function schemaOf(p, curated) {
 	const description = curated.params?.[p.name]?.description ?? cleanDescription(p.name, p.description);
-	switch (p.type) {
+	// queue and reports come from the legacy docs without types: text, unless described as an object.
+	const type = p.type ?? (/^object\b/.test(p.description ?? '') ? 'object' : 'StrictStr');
+	switch (type) {
 		case 'StrictInt':
 			return multiValued(p)
 				? { type: 'string', description: description ? `${description.replace(/\.$/, '')} (comma-separated)` : 'Comma-separated list' }
@@ -82,7 +84,7 @@ function schemaOf(p, curated) {
 		case 'StrictStr':
 			return { type: 'string', description: multiValued(p) ? `${(description ?? 'Values').replace(/\.$/, '')} (comma-separated)` : description };
 		default:
-			if (/^List\[Strict(Int|Str)/.test(p.type)) return { type: 'array', items: { type: /Int/.test(p.type) ? 'integer' : 'string' }, description };
+			if (/^List\[Strict(Int|Str)/.test(type)) return { type: 'array', items: { type: /Int/.test(type) ? 'integer' : 'string' }, description };
 			// Nested records the catalogue lost (its caveat): a JSON field with an example.
 			return { type: 'object', description: description ?? 'JSON value (see the example)' };
 	}
@@ -119,6 +121,7 @@ export function rpcInput(curated, catalogue) {
 					properties[p.name] = schemaOf(p, curated);
 					if (p.required) required.push(p.name);
 					if (p.type === 'date') dates[p.name] = dateFormat(p);
+					if (!/^[A-Za-z][A-Za-z0-9]*$/.test(p.name)) throw new Error(`${id}: param name ${p.name} is not an identifier`);
 				}
 				return { version, body: { type: 'object', properties, required } };
 			});
@@ -130,7 +133,8 @@ export function rpcInput(curated, catalogue) {
 				pagination: ov.pagination,
 				name: label,
 				action: ov.action ?? sentenceCase(label === 'Get Many' ? `Get many ${resource.plural ?? `${resource.name}s`}` : label),
-				description: ov.description ?? `Call ${method} on the ${service} service`,
+				// The action already says what a method does; a description only where the name needs one (size budget).
+				description: ov.description,
 				nodeFields: ov.nodeFields,
 			};
 			rawOps.push({

@@ -148,6 +148,8 @@ export async function testCredential(credentialType, typeName, data) {
 	const authenticated = await helper.authenticate(data, typeName, { ...request, headers: { ...(request.headers ?? {}) } }, workflow, node);
 	const url = new URL(`${authenticated.baseURL}${authenticated.url}`);
 	for (const [k, v] of Object.entries(authenticated.qs ?? {})) url.searchParams.set(k, String(v));
-	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers });
+	// A test request may carry a body (Entrata's envelope); n8n sends objects as JSON.
+	const body = authenticated.body === undefined ? undefined : typeof authenticated.body === 'string' ? authenticated.body : JSON.stringify(authenticated.body);
+	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers, body });
 	return { ok: response.ok, status: response.status, body: await response.text() };
 }

@@ -266,10 +266,10 @@ const HANDLERS = {
 		return wrap('customers', 'customer', db.customers.filter(inProperty(p)).filter((c) => `${c.firstName} ${c.lastName} ${c.email}`.toLowerCase().includes(q)));
 	},
 	'customers.updateCustomers': (db, p) => {
-		const customer = db.customers.find((c) => String(attr(c, 'id')) === String(p.customerId));
-		if (!customer) fail(303, `Customer ${p.customerId} was not found`);
-		for (const [k, v] of Object.entries(p)) if (!['propertyId', 'customerId'].includes(k)) customer[k] = v;
-		return { status: 'Success', customerId: Number(p.customerId) };
+		const customer = db.customers.find((c) => String(attr(c, 'id')) === String(p.id));
+		if (!customer) fail(303, `Customer ${p.id} was not found`);
+		for (const [k, v] of Object.entries(p)) if (!['propertyId', 'id'].includes(k)) customer[k] = v;
+		return { status: 'Success', customerId: Number(p.id) };
 	},
 	'leases.getLeases': (db, p) => {
 		requireProperty(db, p);
@@ -281,6 +281,7 @@ const HANDLERS = {
 			.filter((l) => !statuses || statuses.includes(String(l.leaseStatusTypeId))));
 	},
 	'leases.getLeaseDetails': (db, p) => {
+		if (p.leaseId === undefined) return wrap('leases', 'lease', db.leases.filter(inProperty(p))); // r2: leaseId optional
 		const lease = db.leases.find((l) => String(attr(l, 'id')) === String(p.leaseId));
 		if (!lease) fail(303, `Lease ${p.leaseId} was not found`);
 		return wrap('leases', 'lease', [lease]);
@@ -354,7 +355,7 @@ function dispatch(sim, service, name, params) {
 }
 
 /** One page of the result's only list (page_no / per_page), and the paging headers. */
-function paginate(result, query, headers, url) {
+function paginate(sim, result, query, headers, url) {
 	const [plural] = Object.keys(result);
 	const singularKey = Object.keys(result[plural])[0];
 	const rows = asList(result[plural][singularKey]);
@@ -364,7 +365,7 @@ function paginate(result, query, headers, url) {
 	const page = Math.max(1, Number(query.page_no ?? 1));
 	const slice = rows.slice((page - 1) * perPage, page * perPage);
 	const out = { 'x-total-count': String(total) };
-	if (String(headers['x-send-pagination-links']) === '1') {
+	if (String(headers['x-send-pagination-links']) === '1' && sim.paginationLinks) {
 		const last = Math.max(1, Math.ceil(total / perPage));
 		const link = (n, rel) => `<${url.pathname}?page_no=${n}&per_page=${perPage}>; rel="${rel}"`;
 		const links = [link(1, 'first')];
@@ -459,7 +460,7 @@ function handle(sim, ctx, mode) {
 		throw e;
 	}
 	let pageHeaders = {};
-	if (PAGED.has(name)) ({ result, headers: pageHeaders } = paginate(result, ctx.query, ctx.headers, new URL(ctx.req.url, 'http://sim')));
+	if (PAGED.has(name)) ({ result, headers: pageHeaders } = paginate(sim, result, ctx.query, ctx.headers, new URL(ctx.req.url, 'http://sim')));
 	const ok = render(format, 200, { requestId, code: 200, result });
 	return withLimits({ ...ok, headers: { ...ok.headers, ...pageHeaders } });
 }
@@ -492,6 +493,7 @@ export async function startEntrataSimulator({
 	seed = 42,
 	properties = 2,
 	leasesPerProperty = 30,
+	leadsPerProperty = 12,
 	reportReadyAfter = 2,
 } = {}) {
 	const sim = createSimulator({
@@ -503,7 +505,7 @@ export async function startEntrataSimulator({
 			{ method: 'POST', path: '/api/v1/:service', handler: (ctx) => handle(sim, ctx, 'basic') },
 		],
 		seed: seedEntrata,
-		seedOptions: { seed, properties, leasesPerProperty },
+		seedOptions: { seed, properties, leasesPerProperty, leadsPerProperty },
 	});
 	Object.assign(sim, {
 		org,
@@ -513,6 +515,8 @@ export async function startEntrataSimulator({
 		appEnabled: true,
 		ipWhitelist: null,
 		methodErrorStatus: 200,
+		/** Off: paged answers carry only X-Total-Count (as when the gateway ignores X-Send-Pagination-Links). */
+		paginationLinks: true,
 		reportReadyAfter,
 		serviceRateLimit: null,
 		rateWindows: {},

@@ -16,7 +16,6 @@ export const appInfoDescription: INodeProperties[] = [
 				name: 'Get Accessible Clients',
 				value: 'getAccessibleClients',
 				action: 'Get accessible clients',
-				description: 'Call getAccessibleClients on the appinfo service',
 				routing: {
 					request: { url: '/appinfo' },
 					send: { paginate: true, preSend: [rpc('getAccessibleClients', 'r1')] },
@@ -27,7 +26,6 @@ export const appInfoDescription: INodeProperties[] = [
 				name: 'Get Accessible Services',
 				value: 'getAccessibleServices',
 				action: 'Get accessible services',
-				description: 'Call getAccessibleServices on the appinfo service',
 				routing: {
 					request: { url: '/appinfo' },
 					send: { paginate: true, preSend: [rpc('getAccessibleServices', 'r1')] },

@@ -16,7 +16,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Get Company Applications',
 				value: 'getCompanyApplications',
 				action: 'Get company applications',
-				description: 'Call getCompanyApplications on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: { paginate: true, preSend: [rpc('getCompanyApplications', 'r1')] },
@@ -27,7 +26,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Send Applicant General Details',
 				value: 'sendApplicantGeneralDetails',
 				action: 'Send applicant general details',
-				description: 'Call sendApplicantGeneralDetails on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: { paginate: true, preSend: [rpc('sendApplicantGeneralDetails', 'r1')] },
@@ -38,7 +36,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Send Application',
 				value: 'sendApplication',
 				action: 'Send application',
-				description: 'Call sendApplication on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: { paginate: true, preSend: [rpc('sendApplication', 'r1', { moveInDate: 'date' })] },
@@ -49,7 +46,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Send Application Add Ons',
 				value: 'sendApplicationAddOns',
 				action: 'Send application add ons',
-				description: 'Call sendApplicationAddOns on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: { paginate: true, preSend: [rpc('sendApplicationAddOns', 'r1')] },
@@ -60,7 +56,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Send Application Employers',
 				value: 'sendApplicationEmployers',
 				action: 'Send application employers',
-				description: 'Call sendApplicationEmployers on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: {
@@ -76,7 +71,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Send Application Pets',
 				value: 'sendApplicationPets',
 				action: 'Send application pets',
-				description: 'Call sendApplicationPets on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: {
@@ -90,7 +84,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Send Application Vehicles',
 				value: 'sendApplicationVehicles',
 				action: 'Send application vehicles',
-				description: 'Call sendApplicationVehicles on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: { paginate: true, preSend: [rpc('sendApplicationVehicles', 'r1')] },
@@ -101,7 +94,6 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'Update Application',
 				value: 'updateApplication',
 				action: 'Update application',
-				description: 'Call updateApplication on the applications service',
 				routing: {
 					request: { url: '/applications' },
 					send: {
@@ -287,7 +279,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'amount',
 				type: 'number',
 				default: 0,
-				description: 'Conditionally Required parameter, accepts float value with two decimal points. If ID is not provided, this becomes required.',
+				description: 'Conditionally Required parameter, accepts float value with two decimal points. If ID is not provided, this….',
 				routing: { send: { type: 'body', property: 'method.params.amount' } },
 			},
 			{
@@ -327,7 +319,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'dateEnded',
 				type: 'dateTime',
 				default: '',
-				description: 'Optional parameter, accept date in MM/DD/YYYY or YYYY-MM-DD format. If provided, then dateStarted and dateEnded should be in….',
+				description: 'Optional parameter, accept date in MM/DD/YYYY or YYYY-MM-DD format. If provided, then dateStarted and….',
 				routing: { send: { type: 'body', property: 'method.params.dateEnded' } },
 			},
 			{
@@ -343,7 +335,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'frequencyId',
 				type: 'number',
 				default: 0,
-				description: 'Optional parameter, accepts integer value. If provided should be a val ID frequency range which are: 3 [ weekly ], 4 [ Monthly….',
+				description: 'Optional parameter, accepts integer value. If provided should be a val ID frequency range which are: 3 [….',
 				routing: { send: { type: 'body', property: 'method.params.frequencyId' } },
 			},
 			{
@@ -351,7 +343,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'id',
 				type: 'number',
 				default: 0,
-				description: 'Conditionally Required parameter. If provided, it will update the empl oyer record on provided application. Otherwise insert….',
+				description: 'Conditionally Required parameter. If provided, it will update the empl oyer record on provided….',
 				routing: { send: { type: 'body', property: 'method.params.id' } },
 			},
 			{
@@ -455,7 +447,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'isDelete',
 				type: 'number',
 				default: 0,
-				description: 'Optional parameter, accept either 1 or 0. If provided value as 1 then ID is required and the employer record will be removed….',
+				description: 'Optional parameter, accept either 1 or 0. If provided value as 1 then ID is required and the employer….',
 				routing: { send: { type: 'body', property: 'method.params.isDelete' } },
 			},
 			{
@@ -746,7 +738,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'floorplanId',
 				type: 'number',
 				default: 0,
-				description: 'This node accept the associated floorplan ID or the floorplan which ne eds to be associated with the application',
+				description: 'This node accept the associated floorplan ID or the floorplan which ne eds to be associated with the…',
 				routing: { send: { type: 'body', property: 'method.params.floorplanId' } },
 			},
 			{
@@ -810,7 +802,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'phoneNumber',
 				type: 'number',
 				default: 0,
-				description: 'This node accepts applicants phone number. This is conditional manda tory node, if value for phoneNumberTypeId is provided….',
+				description: 'This node accepts applicants phone number. This is conditional manda tory node, if value for….',
 				routing: { send: { type: 'body', property: 'method.params.phoneNumber' } },
 			},
 			{
@@ -818,7 +810,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'phoneNumberTypeId',
 				type: 'number',
 				default: 0,
-				description: 'This node accepts applicants phone number type ID. This is condition al mandatory node, if phoneNumber is provided then….',
+				description: 'This node accepts applicants phone number type ID. This is condition al mandatory node, if phoneNumber is….',
 				routing: { send: { type: 'body', property: 'method.params.phoneNumberTypeId' } },
 			},
 			{
@@ -848,7 +840,7 @@ export const applicationDescription: INodeProperties[] = [
 				name: 'unitSpaceId',
 				type: 'number',
 				default: 0,
-				description: 'This node accept the associated unit space ID or the unit space which needs to be associated with the application',
+				description: 'This node accept the associated unit space ID or the unit space which needs to be associated with the…',
 				routing: { send: { type: 'body', property: 'method.params.unitSpaceId' } },
 			},
 		],

@@ -16,7 +16,6 @@ export const arCodeDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getArCodes',
 				action: 'Get many AR codes',
-				description: 'Call getArCodes on the arcodes service',
 				routing: {
 					request: { url: '/arcodes' },
 					send: { paginate: true, preSend: [rpc('getArCodes', 'r1')] },

@@ -16,7 +16,7 @@ export const arPaymentDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getArPayments',
 				action: 'Get many AR payments',
-				description: 'Call getArPayments on the arpayments service',
+				description: 'Retrieve a list of ar payments',
 				routing: {
 					request: { url: '/arpayments' },
 					send: {

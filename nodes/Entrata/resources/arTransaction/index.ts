@@ -16,7 +16,6 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'Get AR Invoices',
 				value: 'getArInvoices',
 				action: 'Get AR invoices',
-				description: 'Call getArInvoices on the artransactions service',
 				routing: {
 					request: { url: '/artransactions' },
 					send: {
@@ -30,7 +29,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'Get Lease AR Transactions',
 				value: 'getLeaseArTransactions',
 				action: 'Get lease AR transactions',
-				description: 'Call getLeaseArTransactions on the artransactions service',
+				description: 'Retrieve a list of ar transactions',
 				routing: {
 					request: { url: '/artransactions' },
 					send: {
@@ -45,7 +44,6 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'Get MITS Lease AR Transactions',
 				value: 'getMitsLeaseArTransactions',
 				action: 'Get MITS lease AR transactions',
-				description: 'Call getMitsLeaseArTransactions on the artransactions service',
 				routing: {
 					request: { url: '/artransactions' },
 					send: {
@@ -61,7 +59,6 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'Send Lease AR Transaction Reversals',
 				value: 'sendLeaseArTransactionReversals',
 				action: 'Send lease AR transaction reversals',
-				description: 'Call sendLeaseArTransactionReversals on the artransactions service',
 				routing: {
 					request: { url: '/artransactions' },
 					send: {
@@ -75,7 +72,6 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'Send Lease AR Transactions',
 				value: 'sendLeaseArTransactions',
 				action: 'Send lease AR transactions',
-				description: 'Call sendLeaseArTransactions on the artransactions service',
 				routing: {
 					request: { url: '/artransactions' },
 					send: {
@@ -197,7 +193,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'includeReversals',
 				type: 'number',
 				default: 0,
-				description: 'This parameter return reversal transactions in API response. Also to i nclude the reversal transaction in response….',
+				description: 'This parameter return reversal transactions in API response. Also to i nclude the reversal transaction in….',
 				routing: { send: { type: 'body', property: 'method.params.includeReversals' } },
 			},
 			{
@@ -213,7 +209,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'leaseStatusTypeIds',
 				type: 'string',
 				default: '',
-				description: 'If provided API returns data as per leaseStatusTypeIds, otherwise if N ot passed or passed as NULL/blank, returns all leases… (comma-separated)',
+				description: 'If provided API returns data as per leaseStatusTypeIds, otherwise if N ot passed or passed as NULL/blank,… (comma-separated)',
 				routing: { send: { type: 'body', property: 'method.params.leaseStatusTypeIds' } },
 			},
 			{
@@ -311,7 +307,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'includeReversals',
 				type: 'number',
 				default: 0,
-				description: 'This parameter return reversal transactions in API response. Also to i nclude the reversal transaction in response….',
+				description: 'This parameter return reversal transactions in API response. Also to i nclude the reversal transaction in….',
 				routing: { send: { type: 'body', property: 'method.params.includeReversals' } },
 			},
 			{
@@ -326,7 +322,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'leaseStatusTypeIds',
 				type: 'string',
 				default: '',
-				description: 'If provided API returns data as per leaseStatusTypeIds, otherwise if N ot passed or passed as NULL/blank, returns all leases… (comma-separated)',
+				description: 'If provided API returns data as per leaseStatusTypeIds, otherwise if N ot passed or passed as NULL/blank,… (comma-separated)',
 				routing: { send: { type: 'body', property: 'method.params.leaseStatusTypeIds' } },
 			},
 			{
@@ -367,7 +363,7 @@ export const arTransactionDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
-		description: 'This ID represents the "reference_id" provided in the sendLeaseArTrans actions response or the "TransactionID" provided in…',
+		description: 'This ID represents the "reference_id" provided in the sendLeaseArTrans actions response or the…',
 		routing: { send: { type: 'body', property: 'method.params.TransactionId' } },
 		displayOptions: { show: { resource: ['arTransaction'], operation: ['sendLeaseArTransactionReversals'] } },
 	},
@@ -377,7 +373,7 @@ export const arTransactionDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
-		description: 'The amount for which the original charge was posted. If the Original c harge was a negative charge, a credit, please send this….',
+		description: 'The amount for which the original charge was posted. If the Original c harge was a negative charge, a….',
 		routing: { send: { type: 'body', property: 'method.params.TransactionAmount' } },
 		displayOptions: { show: { resource: ['arTransaction'], operation: ['sendLeaseArTransactionReversals'] } },
 	},
@@ -394,7 +390,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'description',
 				type: 'string',
 				default: '',
-				description: 'This is an optional parameter. We highly recommend that you provide a detailed description of the reason for which the charged….',
+				description: 'This is an optional parameter. We highly recommend that you provide a detailed description of the reason….',
 				routing: { send: { type: 'body', property: 'method.params.Description' } },
 			},
 			{
@@ -409,7 +405,7 @@ export const arTransactionDescription: INodeProperties[] = [
 				name: 'reverseDate',
 				type: 'dateTime',
 				default: '',
-				description: 'This is an optional parameter. If a date is sent in this parameter, we will set this value as postDate for the reversed….',
+				description: 'This is an optional parameter. If a date is sent in this parameter, we will set this value as postDate for….',
 				routing: { send: { type: 'body', property: 'method.params.ReverseDate' } },
 			},
 		],

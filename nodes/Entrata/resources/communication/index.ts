@@ -16,7 +16,6 @@ export const communicationDescription: INodeProperties[] = [
 				name: 'Get Marketing Preference Pick List',
 				value: 'getMarketingPreferencePickList',
 				action: 'Get marketing preference pick list',
-				description: 'Call getMarketingPreferencePickList on the communications service',
 				routing: {
 					request: { url: '/communications' },
 					send: { paginate: true, preSend: [rpc('getMarketingPreferencePickList', 'r1')] },
@@ -27,7 +26,6 @@ export const communicationDescription: INodeProperties[] = [
 				name: 'Get Marketing Preferences',
 				value: 'getMarketingPreferences',
 				action: 'Get marketing preferences',
-				description: 'Call getMarketingPreferences on the communications service',
 				routing: {
 					request: { url: '/communications' },
 					send: { paginate: true, preSend: [rpc('getMarketingPreferences', 'r1')] },

@@ -16,7 +16,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Get Customer Testimonials',
 				value: 'getCustomerTestimonials',
 				action: 'Get customer testimonials',
-				description: 'Call getCustomerTestimonials on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: {
@@ -30,7 +29,7 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getCustomers',
 				action: 'Get many customers',
-				description: 'Call getCustomers on the customers service',
+				description: 'Retrieve a list of customers',
 				routing: {
 					request: { url: '/customers' },
 					send: { paginate: true, preSend: [rpc('getCustomers', 'r1')] },
@@ -42,7 +41,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Get Testimonial Pick Lists',
 				value: 'getTestimonialPickLists',
 				action: 'Get testimonial pick lists',
-				description: 'Call getTestimonialPickLists on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: { paginate: true, preSend: [rpc('getTestimonialPickLists', 'r1')] },
@@ -53,7 +51,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Search Customers',
 				value: 'searchCustomers',
 				action: 'Search customers',
-				description: 'Call searchCustomers on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: { paginate: true, preSend: [rpc('searchCustomers', 'r1')] },
@@ -64,7 +61,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Send Customer Testimonials',
 				value: 'sendCustomerTestimonials',
 				action: 'Send customer testimonials',
-				description: 'Call sendCustomerTestimonials on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: {
@@ -78,7 +74,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Update Customer Testimonials',
 				value: 'updateCustomerTestimonials',
 				action: 'Update customer testimonials',
-				description: 'Call updateCustomerTestimonials on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: { paginate: true, preSend: [rpc('updateCustomerTestimonials', 'r1')] },
@@ -89,7 +84,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Update Customers',
 				value: 'updateCustomers',
 				action: 'Update customers',
-				description: 'Call updateCustomers on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: {
@@ -103,7 +97,6 @@ export const customerDescription: INodeProperties[] = [
 				name: 'Update Property Response',
 				value: 'updatePropertyResponse',
 				action: 'Update property response',
-				description: 'Call updatePropertyResponse on the customers service',
 				routing: {
 					request: { url: '/customers' },
 					send: { paginate: true, preSend: [rpc('updatePropertyResponse', 'r1')] },
@@ -248,7 +241,7 @@ export const customerDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
-		description: 'The following are valid testimonial type IDs: 1 Resident testimonial 2 Employee testimonial 3 Client testimonial 4 Vacancy 5…',
+		description: 'The following are valid testimonial type IDs: 1 Resident testimonial 2 Employee testimonial 3 Client…',
 		routing: { send: { type: 'body', property: 'method.params.TestimonialTypeId' } },
 		displayOptions: { show: { resource: ['customer'], operation: ['sendCustomerTestimonials'] } },
 	},
@@ -278,7 +271,7 @@ export const customerDescription: INodeProperties[] = [
 		required: true,
 		type: 'boolean',
 		default: false,
-		description: 'Whether child element of Testimonial. Do you authorize property manager to dis play your testimonial on its portal and affiliate….',
+		description: 'Whether child element of Testimonial. Do you authorize property manager to dis play your testimonial on its portal….',
 		routing: { send: { type: 'body', property: 'method.params.AuthorizeToShowOnCorporateSites' } },
 		displayOptions: { show: { resource: ['customer'], operation: ['sendCustomerTestimonials'] } },
 	},
@@ -288,7 +281,7 @@ export const customerDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
-		description: 'The following are valid testimonial rating types IDs: 1 Parking 2 No ise 3 Grounds 5 Construction 6 Maintenance 7 Staff 8 Overall',
+		description: 'The following are valid testimonial rating types IDs: 1 Parking 2 No ise 3 Grounds 5 Construction 6…',
 		routing: { send: { type: 'body', property: 'method.params.RatingTypeId' } },
 		displayOptions: { show: { resource: ['customer'], operation: ['sendCustomerTestimonials'] } },
 	},
@@ -324,7 +317,7 @@ export const customerDescription: INodeProperties[] = [
 				name: 'autoApproveForProspectPortal',
 				type: 'number',
 				default: 0,
-				description: 'Child element of Testimonial. Set to 1 if want to auto approve the tes timonial and post it on prospect portal.',
+				description: 'Child element of Testimonial. Set to 1 if want to auto approve the tes timonial and post it on prospect….',
 				routing: { send: { type: 'body', property: 'method.params.AutoApproveForProspectPortal' } },
 			},
 			{
@@ -349,7 +342,7 @@ export const customerDescription: INodeProperties[] = [
 				type: 'string',
 				placeholder: 'name@email.com',
 				default: '',
-				description: 'Email will be required if CustomerId is not provided. Child element of Testimonial. Email of a person who submitted the….',
+				description: 'Email will be required if CustomerId is not provided. Child element of Testimonial. Email of a person who….',
 				routing: { send: { type: 'body', property: 'method.params.Email' } },
 			},
 			{
@@ -444,7 +437,7 @@ export const customerDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
-		description: 'This should be the unique ID of the customer to be updated and they mu st be in at least an applicant or higher lease status',
+		description: 'This should be the unique ID of the customer to be updated and they mu st be in at least an applicant or…',
 		routing: { send: { type: 'body', property: 'method.params.id' } },
 		displayOptions: { show: { resource: ['customer'], operation: ['updateCustomers'] } },
 	},

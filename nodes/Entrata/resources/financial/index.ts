@@ -16,7 +16,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get AP Codes',
 				value: 'getApCodes',
 				action: 'Get AP codes',
-				description: 'Call getApCodes on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getApCodes', 'r1')] },
@@ -27,7 +26,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Bank Accounts',
 				value: 'getBankAccounts',
 				action: 'Get bank accounts',
-				description: 'Call getBankAccounts on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getBankAccounts', 'r1')] },
@@ -38,7 +36,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Budget Actuals',
 				value: 'getBudgetActuals',
 				action: 'Get budget actuals',
-				description: 'Call getBudgetActuals on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getBudgetActuals', 'r1')] },
@@ -49,7 +46,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Budgets',
 				value: 'getBudgets',
 				action: 'Get budgets',
-				description: 'Call getBudgets on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getBudgets', 'r1')] },
@@ -60,7 +56,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Financial Pick List',
 				value: 'getFinancialPickList',
 				action: 'Get financial pick list',
-				description: 'Call getFinancialPickList on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: {
@@ -74,7 +69,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get GL Transactions',
 				value: 'getGlTransactions',
 				action: 'Get GL transactions',
-				description: 'Call getGlTransactions on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: {
@@ -90,7 +84,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get GL Trees',
 				value: 'getGlTrees',
 				action: 'Get GL trees',
-				description: 'Call getGlTrees on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: {
@@ -106,7 +99,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Job Categories',
 				value: 'getJobCategories',
 				action: 'Get job categories',
-				description: 'Call getJobCategories on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getJobCategories', 'r1')] },
@@ -117,7 +109,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Job Cost Budgets',
 				value: 'getJobCostBudgets',
 				action: 'Get job cost budgets',
-				description: 'Call getJobCostBudgets on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getJobCostBudgets', 'r1')] },
@@ -128,7 +119,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Jobs',
 				value: 'getJobs',
 				action: 'Get jobs',
-				description: 'Call getJobs on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getJobs', 'r1')] },
@@ -139,7 +129,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Get Transaction Tag Lists',
 				value: 'getTransactionTagLists',
 				action: 'Get transaction tag lists',
-				description: 'Call getTransactionTagLists on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('getTransactionTagLists', 'r1')] },
@@ -150,7 +139,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Mark GL Transactions Exported',
 				value: 'markGlTransactionsExported',
 				action: 'Mark GL transactions exported',
-				description: 'Call markGlTransactionsExported on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('markGlTransactionsExported', 'r1')] },
@@ -161,7 +149,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Send Budgets',
 				value: 'sendBudgets',
 				action: 'Send budgets',
-				description: 'Call sendBudgets on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: {
@@ -177,7 +164,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Send Journal Entries',
 				value: 'sendJournalEntries',
 				action: 'Send journal entries',
-				description: 'Call sendJournalEntries on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: {
@@ -193,7 +179,6 @@ export const financialDescription: INodeProperties[] = [
 				name: 'Update Budgets',
 				value: 'updateBudgets',
 				action: 'Update budgets',
-				description: 'Call updateBudgets on the financial service',
 				routing: {
 					request: { url: '/financial' },
 					send: { paginate: true, preSend: [rpc('updateBudgets', 'r1', { month: 'month' })] },
@@ -447,7 +432,7 @@ export const financialDescription: INodeProperties[] = [
 				name: 'excludeExportedTransactions',
 				type: 'number',
 				default: 0,
-				description: 'If passed as true (1) the API will not return any transaction that was previously marked exported using the…',
+				description: 'If passed as true (1) the API will not return any transaction that was previously marked exported using…',
 				routing: { send: { type: 'body', property: 'method.params.excludeExportedTransactions' } },
 			},
 			{
@@ -512,7 +497,7 @@ export const financialDescription: INodeProperties[] = [
 				name: 'postMonthFrom',
 				type: 'dateTime',
 				default: '',
-				description: 'If no post month is provided, then the default post month of the prope rty will be used. If multiple properties are passed….',
+				description: 'If no post month is provided, then the default post month of the prope rty will be used. If multiple….',
 				routing: { send: { type: 'body', property: 'method.params.postMonthFrom' } },
 			},
 			{

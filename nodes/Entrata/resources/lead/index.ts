@@ -16,7 +16,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Apply Quote',
 				value: 'applyQuote',
 				action: 'Apply quote',
-				description: 'Call applyQuote on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: { paginate: true, preSend: [rpc('applyQuote', 'r1')] },
@@ -27,7 +26,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Generate Quotes',
 				value: 'generateQuotes',
 				action: 'Generate quotes',
-				description: 'Call generateQuotes on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: { paginate: true, preSend: [rpc('generateQuotes', 'r1')] },
@@ -38,7 +36,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Get Lead Events',
 				value: 'getLeadEvents',
 				action: 'Get lead events',
-				description: 'Call getLeadEvents on the leads service',
+				description: 'Retrieve a list of leads',
 				routing: {
 					request: { url: '/leads' },
 					send: {
@@ -53,7 +51,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Get Lead Pick Lists',
 				value: 'getLeadPickLists',
 				action: 'Get lead pick lists',
-				description: 'Call getLeadPickLists on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: {
@@ -67,7 +64,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getLeads',
 				action: 'Get many leads',
-				description: 'Call getLeads on the leads service',
+				description: 'Retrieve a list of leads',
 				routing: {
 					request: { url: '/leads' },
 					send: {
@@ -84,7 +81,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Get MITS Leads',
 				value: 'getMitsLeads',
 				action: 'Get MITS leads',
-				description: 'Call getMitsLeads on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: {
@@ -100,7 +96,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Get Quotes',
 				value: 'getQuotes',
 				action: 'Get quotes',
-				description: 'Call getQuotes on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: { paginate: true, preSend: [rpc('getQuotes', 'r1', { leaseStartDate: 'date' })] },
@@ -111,7 +106,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Send Leads',
 				value: 'sendLeads',
 				action: 'Send leads',
-				description: 'Call sendLeads on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: { paginate: true, preSend: [rpc('sendLeads', 'r1')] },
@@ -122,7 +116,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Send MITS Leads',
 				value: 'sendMitsLeads',
 				action: 'Send MITS leads',
-				description: 'Call sendMitsLeads on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: { paginate: true, preSend: [rpc('sendMitsLeads', 'r1', { LastUpdateDate: 'date' })] },
@@ -133,7 +126,6 @@ export const leadDescription: INodeProperties[] = [
 				name: 'Update Leads',
 				value: 'updateLeads',
 				action: 'Update leads',
-				description: 'Call updateLeads on the leads service',
 				routing: {
 					request: { url: '/leads' },
 					send: {
@@ -368,7 +360,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'eventTypeIds',
 				type: 'string',
 				default: '',
-				description: 'In the response, events will not be returned unless we pass specific E vent Type ID(s) in this node. Accepts comma-separated… (comma-separated).',
+				description: 'In the response, events will not be returned unless we pass specific E vent Type ID(s) in this node.… (comma-separated)',
 				routing: { send: { type: 'body', property: 'method.params.eventTypeIds' } },
 			},
 			{
@@ -376,7 +368,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'fromDate',
 				type: 'dateTime',
 				default: '',
-				description: 'Format: MM/DD/YYYY. Conditional Mandatory. This node should return the application on the mentioned date range.',
+				description: 'Format: MM/DD/YYYY. Conditional Mandatory. This node should return the application on the mentioned date….',
 				routing: { send: { type: 'body', property: 'method.params.fromDate' } },
 			},
 			{
@@ -430,7 +422,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'toDate',
 				type: 'dateTime',
 				default: '',
-				description: 'Format: MM/DD/YYYY. Conditional Mandatory. This node should return the application on the mentioned date range.',
+				description: 'Format: MM/DD/YYYY. Conditional Mandatory. This node should return the application on the mentioned date….',
 				routing: { send: { type: 'body', property: 'method.params.toDate' } },
 			},
 		],
@@ -511,7 +503,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'name',
 				type: 'string',
 				default: '',
-				description: 'This field accepts a combination of Firstname & Lastname. If either of one is provided, leads matching with given input will….',
+				description: 'This field accepts a combination of Firstname & Lastname. If either of one is provided, leads matching….',
 				routing: { send: { type: 'body', property: 'method.params.name' } },
 			},
 			{
@@ -612,7 +604,7 @@ export const leadDescription: INodeProperties[] = [
 		name: 'prospects',
 		required: true,
 		type: 'json',
-		default: '{\n  "prospect": [\n    {\n      "createdDate": "2024-03-10T14:05:00",\n      "customers": {\n        "customer": [\n          {\n            "name": {\n              "firstName": "Ada",\n              "lastName": "Lovelace"\n            },\n            "phone": {\n              "personalPhoneNumber": "3035550100"\n            },\n            "email": "ada@example.com"\n          }\n        ]\n      },\n      "customerPreferences": {\n        "desiredMoveInDate": "2024-04-01",\n        "comment": "Looking for two bedrooms"\n      }\n    }\n  ]\n}',
+		default: '{\n  "prospect": [\n    {\n      "createdDate": "2024-03-10T14:05:00",\n      "customers": {\n        "customer": [\n          {\n            "name": {\n              "firstName": "Ada",\n              "lastName": "Lovelace"\n            },\n            "phone": {\n              "personalPhoneNumber": "303-555-0100"\n            },\n            "email": "ada@example.com"\n          }\n        ]\n      },\n      "customerPreferences": {\n        "desiredMoveInDate": "2024-04-01",\n        "comment": "Looking for two bedrooms"\n      }\n    }\n  ]\n}',
 		description: 'Prospects to create: a prospects tree as in Entrata\'s sendLeads (dates as ISO 8601 or Entrata text; sent in Mountain Time)',
 		routing: {
 			send: {
@@ -636,7 +628,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'subtypeId',
 				type: 'number',
 				default: 0,
-				description: 'This node supports following subtypeId values, under event type "Appointment":- 453:"Leasing Appointments", 560:"Self-Guided…',
+				description: 'This node supports following subtypeId values, under event type "Appointment":- 453:"Leasing…',
 				routing: { send: { type: 'body', property: 'method.params.subtypeId' } },
 			},
 		],
@@ -755,7 +747,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'eventResultId',
 				type: 'number',
 				default: 0,
-				description: 'Value for event result ID should be fetched from getLeadPickLists API. Depending on the Events this node should be considered…. Only in r2.',
+				description: 'Value for event result ID should be fetched from getLeadPickLists API. Depending on the Events this node…. Only in r2.',
 				routing: { send: { type: 'body', property: 'method.params.eventResultId' } },
 			},
 			{
@@ -763,7 +755,7 @@ export const leadDescription: INodeProperties[] = [
 				name: 'subtypeId',
 				type: 'number',
 				default: 0,
-				description: 'This node supports following subtypeId values, under event type "Appointment":- 453:"Leasing Appointments", 560:"Self-Guided…. Only in r2.',
+				description: 'This node supports following subtypeId values, under event type "Appointment":- 453:"Leasing…. Only in r2.',
 				routing: { send: { type: 'body', property: 'method.params.subtypeId' } },
 			},
 		],

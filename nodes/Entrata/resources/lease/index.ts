@@ -16,7 +16,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Cancel Lease',
 				value: 'cancelLease',
 				action: 'Cancel lease',
-				description: 'Call cancelLease on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('cancelLease', 'r1')] },
@@ -27,7 +26,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Evicted Leases',
 				value: 'getEvictedLeases',
 				action: 'Get evicted leases',
-				description: 'Call getEvictedLeases on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -41,7 +39,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Expiring Leases',
 				value: 'getExpiringLeases',
 				action: 'Get expiring leases',
-				description: 'Call getExpiringLeases on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -55,7 +52,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Lease Activities',
 				value: 'getLeaseActivities',
 				action: 'Get lease activities',
-				description: 'Call getLeaseActivities on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -69,7 +65,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Lease Details',
 				value: 'getLeaseDetails',
 				action: 'Get lease details',
-				description: 'Call getLeaseDetails on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -85,7 +80,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Lease Documents',
 				value: 'getLeaseDocuments',
 				action: 'Get lease documents',
-				description: 'Call getLeaseDocuments on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -99,7 +93,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Lease Documents List',
 				value: 'getLeaseDocumentsList',
 				action: 'Get lease documents list',
-				description: 'Call getLeaseDocumentsList on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('getLeaseDocumentsList', 'r1')] },
@@ -110,7 +103,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Lease Pick List',
 				value: 'getLeasePickList',
 				action: 'Get lease pick list',
-				description: 'Call getLeasePickList on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('getLeasePickList', 'r1')] },
@@ -121,7 +113,7 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getLeases',
 				action: 'Get many leases',
-				description: 'Call getLeases on the leases service',
+				description: 'Retrieve a list of leases',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -138,7 +130,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get MITS Collections',
 				value: 'getMitsCollections',
 				action: 'Get MITS collections',
-				description: 'Call getMitsCollections on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -152,7 +143,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get MITS Leases',
 				value: 'getMitsLeases',
 				action: 'Get MITS leases',
-				description: 'Call getMitsLeases on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -168,7 +158,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Parcel Alerts',
 				value: 'getParcelAlerts',
 				action: 'Get parcel alerts',
-				description: 'Call getParcelAlerts on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('getParcelAlerts', 'r1')] },
@@ -179,7 +168,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Get Renters Insurance Policies',
 				value: 'getRentersInsurancePolicies',
 				action: 'Get renters insurance policies',
-				description: 'Call getRentersInsurancePolicies on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -193,7 +181,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Move In Lease',
 				value: 'moveInLease',
 				action: 'Move in lease',
-				description: 'Call moveInLease on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('moveInLease', 'r1')] },
@@ -204,7 +191,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Move Out Lease',
 				value: 'moveOutLease',
 				action: 'Move out lease',
-				description: 'Call moveOutLease on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -220,7 +206,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'On Notice Lease',
 				value: 'onNoticeLease',
 				action: 'On notice lease',
-				description: 'Call onNoticeLease on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -236,7 +221,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Send Lease Activities',
 				value: 'sendLeaseActivities',
 				action: 'Send lease activities',
-				description: 'Call sendLeaseActivities on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -252,7 +236,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Send Lease Documents',
 				value: 'sendLeaseDocuments',
 				action: 'Send lease documents',
-				description: 'Call sendLeaseDocuments on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('sendLeaseDocuments', 'r1')] },
@@ -263,7 +246,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Send Leases',
 				value: 'sendLeases',
 				action: 'Send leases',
-				description: 'Call sendLeases on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -279,7 +261,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Send Renters Insurance Policies',
 				value: 'sendRentersInsurancePolicies',
 				action: 'Send renters insurance policies',
-				description: 'Call sendRentersInsurancePolicies on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -295,7 +276,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Send Roommate Groups',
 				value: 'sendRoommateGroups',
 				action: 'Send roommate groups',
-				description: 'Call sendRoommateGroups on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('sendRoommateGroups', 'r2')] },
@@ -306,7 +286,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Send Scheduled Charges',
 				value: 'sendScheduledCharges',
 				action: 'Send scheduled charges',
-				description: 'Call sendScheduledCharges on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('sendScheduledCharges', 'r1', { startDate: 'date' })] },
@@ -317,7 +296,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Update Lease',
 				value: 'updateLease',
 				action: 'Update lease',
-				description: 'Call updateLease on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: { paginate: true, preSend: [rpc('updateLease', 'r1', { moveInDate: 'date' })] },
@@ -328,7 +306,6 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'Update Scheduled Charges',
 				value: 'updateScheduledCharges',
 				action: 'Update scheduled charges',
-				description: 'Call updateScheduledCharges on the leases service',
 				routing: {
 					request: { url: '/leases' },
 					send: {
@@ -444,7 +421,7 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'isWaitList',
 				type: 'number',
 				default: 0,
-				description: 'If this parameter is enabled then we will show leases with lease type status notice and the property setting…',
+				description: 'If this parameter is enabled then we will show leases with lease type status notice and the property…',
 				routing: { send: { type: 'body', property: 'method.params.isWaitList' } },
 			},
 		],
@@ -1277,7 +1254,7 @@ export const leaseDescription: INodeProperties[] = [
 				name: 'makeReadyEndDate',
 				type: 'dateTime',
 				default: '',
-				description: 'According to Property Preference "Require Make Ready Work Order on Mov e-out,..." the makeReadyEndDate is conditional mandatory',
+				description: 'According to Property Preference "Require Make Ready Work Order on Mov e-out,..." the makeReadyEndDate is…',
 				routing: { send: { type: 'body', property: 'method.params.makeReadyEndDate' } },
 			},
 			{
@@ -1405,7 +1382,7 @@ export const leaseDescription: INodeProperties[] = [
 		required: true,
 		type: 'dateTime',
 		default: '',
-		description: 'According to Property Preference "Require Make Ready Work Order on Mov e-out,..." the makeReadyEndDate is conditional mandatory',
+		description: 'According to Property Preference "Require Make Ready Work Order on Mov e-out,..." the makeReadyEndDate is…',
 		routing: { send: { type: 'body', property: 'method.params.makeReadyEndDate' } },
 		displayOptions: { show: { resource: ['lease'], operation: ['onNoticeLease'] } },
 	},
@@ -1516,7 +1493,7 @@ export const leaseDescription: INodeProperties[] = [
 		required: true,
 		type: 'number',
 		default: 0,
-		description: 'Acceptable values are: 8,335,4,436,5,6,15,56. 4 for "Call-Outgoing", 5 for "Text-Incoming", 6 for "Text-Outgoing", 8 for….',
+		description: 'Acceptable values are: 8,335,4,436,5,6,15,56. 4 for "Call-Outgoing", 5 for "Text-Incoming", 6 for….',
 		routing: { send: { type: 'body', property: 'method.params.eventTypeId' } },
 		displayOptions: { show: { resource: ['lease'], operation: ['sendLeaseActivities'] } },
 	},

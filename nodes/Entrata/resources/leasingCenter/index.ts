@@ -16,7 +16,6 @@ export const leasingCenterDescription: INodeProperties[] = [
 				name: 'Get Call Logs',
 				value: 'getCallLogs',
 				action: 'Get call logs',
-				description: 'Call getCallLogs on the leasingcenter service',
 				routing: {
 					request: { url: '/leasingcenter' },
 					send: {
@@ -30,7 +29,6 @@ export const leasingCenterDescription: INodeProperties[] = [
 				name: 'Get Leasing Center Pick Lists',
 				value: 'getLeasingCenterPickLists',
 				action: 'Get leasing center pick lists',
-				description: 'Call getLeasingCenterPickLists on the leasingcenter service',
 				routing: {
 					request: { url: '/leasingcenter' },
 					send: { paginate: true, preSend: [rpc('getLeasingCenterPickLists', 'r1')] },

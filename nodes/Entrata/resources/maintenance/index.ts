@@ -16,7 +16,6 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'Get Inspection Templates',
 				value: 'getInspectionTemplates',
 				action: 'Get inspection templates',
-				description: 'Call getInspectionTemplates on the maintenance service',
 				routing: {
 					request: { url: '/maintenance' },
 					send: { paginate: true, preSend: [rpc('getInspectionTemplates', 'r1')] },
@@ -27,7 +26,6 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'Get Inspections',
 				value: 'getInspections',
 				action: 'Get inspections',
-				description: 'Call getInspections on the maintenance service',
 				routing: {
 					request: { url: '/maintenance' },
 					send: {
@@ -41,7 +39,6 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'Get Work Order Pick Lists',
 				value: 'getWorkOrderPickLists',
 				action: 'Get work order pick lists',
-				description: 'Call getWorkOrderPickLists on the maintenance service',
 				routing: {
 					request: { url: '/maintenance' },
 					send: { paginate: true, preSend: [rpc('getWorkOrderPickLists', 'r1')] },
@@ -52,7 +49,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'Get Work Orders',
 				value: 'getWorkOrders',
 				action: 'Get work orders',
-				description: 'Call getWorkOrders on the maintenance service',
+				description: 'Retrieve a list of maintenances',
 				routing: {
 					request: { url: '/maintenance' },
 					send: {
@@ -69,7 +66,6 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'Send Work Orders',
 				value: 'sendWorkOrders',
 				action: 'Send work orders',
-				description: 'Call sendWorkOrders on the maintenance service',
 				routing: {
 					request: { url: '/maintenance' },
 					send: {
@@ -85,7 +81,6 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'Update Work Orders',
 				value: 'updateWorkOrders',
 				action: 'Update work orders',
-				description: 'Call updateWorkOrders on the maintenance service',
 				routing: {
 					request: { url: '/maintenance' },
 					send: {
@@ -305,7 +300,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'lastUpdatedOnFromDate',
 				type: 'dateTime',
 				default: '',
-				description: 'If Location, Category, Problem, Description, Priority, and Status are updated then only work order will be returned in this…',
+				description: 'If Location, Category, Problem, Description, Priority, and Status are updated then only work order will be…',
 				routing: { send: { type: 'body', property: 'method.params.lastUpdatedOnFromDate' } },
 			},
 			{
@@ -313,7 +308,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'lastUpdatedOnToDate',
 				type: 'dateTime',
 				default: '',
-				description: 'If Location, Category, Problem, Description, Priority, and Status are updated then only work order will be returned in this…',
+				description: 'If Location, Category, Problem, Description, Priority, and Status are updated then only work order will be…',
 				routing: { send: { type: 'body', property: 'method.params.lastUpdatedOnToDate' } },
 			},
 			{
@@ -540,7 +535,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'petsDescription',
 				type: 'string',
 				default: '',
-				description: 'Pets Description is required if the lease has pets or if permission t o enter is denied so that a reason why entry is not…',
+				description: 'Pets Description is required if the lease has pets or if permission t o enter is denied so that a reason…',
 				routing: { send: { type: 'body', property: 'method.params.petsDescription' } },
 			},
 			{
@@ -548,7 +543,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'priorityOrderNum',
 				type: 'number',
 				default: 0,
-				description: 'Negative numbers not allowed. This parameter is not applicable to mos t clients and should not be used without first checking….',
+				description: 'Negative numbers not allowed. This parameter is not applicable to mos t clients and should not be used….',
 				routing: { send: { type: 'body', property: 'method.params.priorityOrderNum' } },
 			},
 			{
@@ -746,7 +741,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'petsDescription',
 				type: 'string',
 				default: '',
-				description: 'Pets Description could become required if the lease has pets or if per mission to enter is denied so that a reason why entry…',
+				description: 'Pets Description could become required if the lease has pets or if per mission to enter is denied so that…',
 				routing: { send: { type: 'body', property: 'method.params.petsDescription' } },
 			},
 			{
@@ -791,7 +786,7 @@ export const maintenanceDescription: INodeProperties[] = [
 				name: 'unitAvailableOnDate',
 				type: 'dateTime',
 				default: '',
-				description: 'This will set the related unit`s available date. Only works for make ready type work orders and only if a scheduledEndDate is….',
+				description: 'This will set the related unit`s available date. Only works for make ready type work orders and only if a….',
 				routing: { send: { type: 'body', property: 'method.params.unitAvailableOnDate' } },
 			},
 			{

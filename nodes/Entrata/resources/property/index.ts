@@ -16,7 +16,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Delete Property Media',
 				value: 'deletePropertyMedia',
 				action: 'Delete property media',
-				description: 'Call deletePropertyMedia on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('deletePropertyMedia', 'r1')] },
@@ -27,7 +26,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Amenity Reservations',
 				value: 'getAmenityReservations',
 				action: 'Get amenity reservations',
-				description: 'Call getAmenityReservations on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getAmenityReservations', 'r1')] },
@@ -38,7 +36,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Calendar Availability',
 				value: 'getCalendarAvailability',
 				action: 'Get calendar availability',
-				description: 'Call getCalendarAvailability on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: {
@@ -54,7 +51,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Floor Plans',
 				value: 'getFloorPlans',
 				action: 'Get floor plans',
-				description: 'Call getFloorPlans on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getFloorPlans', 'r1')] },
@@ -65,7 +61,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getProperties',
 				action: 'Get many properties',
-				description: 'Call getProperties on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getProperties', 'r1')] },
@@ -76,7 +71,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Pet Types',
 				value: 'getPetTypes',
 				action: 'Get pet types',
-				description: 'Call getPetTypes on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getPetTypes', 'r1')] },
@@ -87,7 +81,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Phone Number',
 				value: 'getPhoneNumber',
 				action: 'Get phone number',
-				description: 'Call getPhoneNumber on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getPhoneNumber', 'r1')] },
@@ -98,7 +91,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Property Add Ons',
 				value: 'getPropertyAddOns',
 				action: 'Get property add ons',
-				description: 'Call getPropertyAddOns on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getPropertyAddOns', 'r1')] },
@@ -109,7 +101,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Property Announcements',
 				value: 'getPropertyAnnouncements',
 				action: 'Get property announcements',
-				description: 'Call getPropertyAnnouncements on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getPropertyAnnouncements', 'r1')] },
@@ -120,7 +111,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Property Media',
 				value: 'getPropertyMedia',
 				action: 'Get property media',
-				description: 'Call getPropertyMedia on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getPropertyMedia', 'r1')] },
@@ -131,7 +121,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Property Pick Lists',
 				value: 'getPropertyPickLists',
 				action: 'Get property pick lists',
-				description: 'Call getPropertyPickLists on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: {
@@ -145,7 +134,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Rentable Items',
 				value: 'getRentableItems',
 				action: 'Get rentable items',
-				description: 'Call getRentableItems on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getRentableItems', 'r1')] },
@@ -156,7 +144,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Reservable Amenities',
 				value: 'getReservableAmenities',
 				action: 'Get reservable amenities',
-				description: 'Call getReservableAmenities on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getReservableAmenities', 'r1')] },
@@ -167,7 +154,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Get Websites',
 				value: 'getWebsites',
 				action: 'Get websites',
-				description: 'Call getWebsites on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('getWebsites', 'r1')] },
@@ -178,7 +164,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Send Floorplans',
 				value: 'sendFloorplans',
 				action: 'Send floorplans',
-				description: 'Call sendFloorplans on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('sendFloorplans', 'r1')] },
@@ -189,7 +174,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Send Property Media',
 				value: 'sendPropertyMedia',
 				action: 'Send property media',
-				description: 'Call sendPropertyMedia on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('sendPropertyMedia', 'r1')] },
@@ -200,7 +184,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Send Rentable Items',
 				value: 'sendRentableItems',
 				action: 'Send rentable items',
-				description: 'Call sendRentableItems on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('sendRentableItems', 'r1')] },
@@ -211,7 +194,6 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'Update Property Media',
 				value: 'updatePropertyMedia',
 				action: 'Update property media',
-				description: 'Call updatePropertyMedia on the properties service',
 				routing: {
 					request: { url: '/properties' },
 					send: { paginate: true, preSend: [rpc('updatePropertyMedia', 'r1')] },
@@ -304,7 +286,7 @@ export const propertyDescription: INodeProperties[] = [
 		required: true,
 		type: 'dateTime',
 		default: '',
-		description: 'FromDate indicates from which date we should start to include when ret urning available time periods off the property…',
+		description: 'FromDate indicates from which date we should start to include when ret urning available time periods off…',
 		routing: { send: { type: 'body', property: 'method.params.fromDate' } },
 		displayOptions: { show: { resource: ['property'], operation: ['getCalendarAvailability'] } },
 	},
@@ -314,7 +296,7 @@ export const propertyDescription: INodeProperties[] = [
 		required: true,
 		type: 'dateTime',
 		default: '',
-		description: 'ToDate indicates up till which date we should include when returning a vailable time periods off the property calendar. Only a….',
+		description: 'ToDate indicates up till which date we should include when returning a vailable time periods off the…',
 		routing: { send: { type: 'body', property: 'method.params.toDate' } },
 		displayOptions: { show: { resource: ['property'], operation: ['getCalendarAvailability'] } },
 	},
@@ -331,7 +313,7 @@ export const propertyDescription: INodeProperties[] = [
 				name: 'calendarEventCategoryIds',
 				type: 'string',
 				default: '',
-				description: 'Calendar Event type IDs. Possible ID: 1-General, 2-Resident, 3-Leasing, 4-Maintenance If no ID`s are passed only Resident and… (comma-separated). Only in r1.',
+				description: 'Calendar Event type IDs. Possible ID: 1-General, 2-Resident, 3-Leasing, 4-Maintenance If no ID`s are… (comma-separated). Only in r1.',
 				routing: { send: { type: 'body', property: 'method.params.calendarEventCategoryIds' } },
 			},
 			{

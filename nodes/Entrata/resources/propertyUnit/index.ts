@@ -16,7 +16,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Get Amenities',
 				value: 'getAmenities',
 				action: 'Get amenities',
-				description: 'Call getAmenities on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('getAmenities', 'r1')] },
@@ -27,7 +26,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getPropertyUnits',
 				action: 'Get many property units',
-				description: 'Call getPropertyUnits on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('getPropertyUnits', 'r1')] },
@@ -38,7 +36,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Get MITS Property Units',
 				value: 'getMitsPropertyUnits',
 				action: 'Get MITS property units',
-				description: 'Call getMitsPropertyUnits on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('getMitsPropertyUnits', 'r1')] },
@@ -49,7 +46,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Get Specials',
 				value: 'getSpecials',
 				action: 'Get specials',
-				description: 'Call getSpecials on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: {
@@ -65,7 +61,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Get Unit Types',
 				value: 'getUnitTypes',
 				action: 'Get unit types',
-				description: 'Call getUnitTypes on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('getUnitTypes', 'r1')] },
@@ -76,7 +71,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Get Units Availability And Pricing',
 				value: 'getUnitsAvailabilityAndPricing',
 				action: 'Get units availability and pricing',
-				description: 'Call getUnitsAvailabilityAndPricing on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: {
@@ -90,7 +84,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Send Amenities',
 				value: 'sendAmenities',
 				action: 'Send amenities',
-				description: 'Call sendAmenities on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('sendAmenities', 'r1')] },
@@ -101,7 +94,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Send Property Units',
 				value: 'sendPropertyUnits',
 				action: 'Send property units',
-				description: 'Call sendPropertyUnits on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('sendPropertyUnits', 'r1')] },
@@ -112,7 +104,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Send Special Group',
 				value: 'sendSpecialGroup',
 				action: 'Send special group',
-				description: 'Call sendSpecialGroup on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('sendSpecialGroup', 'r1')] },
@@ -123,7 +114,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Update Amenities',
 				value: 'updateAmenities',
 				action: 'Update amenities',
-				description: 'Call updateAmenities on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('updateAmenities', 'r1')] },
@@ -134,7 +124,6 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'Update Special Group',
 				value: 'updateSpecialGroup',
 				action: 'Update special group',
-				description: 'Call updateSpecialGroup on the propertyunits service',
 				routing: {
 					request: { url: '/propertyunits' },
 					send: { paginate: true, preSend: [rpc('updateSpecialGroup', 'r1')] },
@@ -222,7 +211,7 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'usePropertyPreferences',
 				type: 'number',
 				default: 0,
-				description: 'If enabled then the Entrata setting "Max Available Units per Floor P lan" will be honored and the available units returned…',
+				description: 'If enabled then the Entrata setting "Max Available Units per Floor P lan" will be honored and the…',
 				routing: { send: { type: 'body', property: 'method.params.usePropertyPreferences' } },
 			},
 		],
@@ -343,7 +332,7 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'allowLeaseExpirationOverride',
 				type: 'number',
 				default: 0,
-				description: 'If "1" is sent then we should override any lease expiration limits aff ecting available units returned/ If "0" or node is…',
+				description: 'If "1" is sent then we should override any lease expiration limits aff ecting available units returned/ If…',
 				routing: { send: { type: 'body', property: 'method.params.allowLeaseExpirationOverride' } },
 			},
 			{
@@ -351,7 +340,7 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'availableUnitsOnly',
 				type: 'number',
 				default: 0,
-				description: 'If provided as 1 response will contain only available units. And If pr ovided as 0 response will contain all available and….',
+				description: 'If provided as 1 response will contain only available units. And If pr ovided as 0 response will contain….',
 				routing: { send: { type: 'body', property: 'method.params.availableUnitsOnly' } },
 			},
 			{
@@ -443,7 +432,7 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'useSpaceConfiguration',
 				type: 'number',
 				default: 0,
-				description: 'Considered if the property has space configuration setup then the rate should return as per space configuration',
+				description: 'Considered if the property has space configuration setup then the rate should return as per space…',
 				routing: { send: { type: 'body', property: 'method.params.useSpaceConfiguration' } },
 			},
 		],
@@ -697,7 +686,7 @@ export const propertyUnitDescription: INodeProperties[] = [
 				name: 'showOnQuote',
 				type: 'number',
 				default: 0,
-				description: 'This node indicates if the amenities are visible on quotes or not. Th is flag is supported only for property and unit space….',
+				description: 'This node indicates if the amenities are visible on quotes or not. Th is flag is supported only for….',
 				routing: { send: { type: 'body', property: 'method.params.showOnQuote' } },
 			},
 			{

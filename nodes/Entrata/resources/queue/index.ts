@@ -30,32 +30,19 @@ export const queueDescription: INodeProperties[] = [
 		displayName: 'Queue ID',
 		name: 'queueId',
 		required: true,
-		type: 'json',
-		default: '{}',
-		description: 'JSON value (see the example)',
-		routing: {
-			send: {
-				type: 'body',
-				property: 'method.params.queueId',
-				value: '={{ typeof $value === "string" ? JSON.parse($value) : $value }}',
-			},
-		},
+		type: 'string',
+		default: '',
+		routing: { send: { type: 'body', property: 'method.params.queueId' } },
 		displayOptions: { show: { resource: ['queue'], operation: ['getResponse'] } },
 	},
 	{
 		displayName: 'Service Name',
 		name: 'serviceName',
 		required: true,
-		type: 'json',
-		default: '{}',
+		type: 'string',
+		default: '',
 		description: 'For example getReportData',
-		routing: {
-			send: {
-				type: 'body',
-				property: 'method.params.serviceName',
-				value: '={{ typeof $value === "string" ? JSON.parse($value) : $value }}',
-			},
-		},
+		routing: { send: { type: 'body', property: 'method.params.serviceName' } },
 		displayOptions: { show: { resource: ['queue'], operation: ['getResponse'] } },
 	},
 ];

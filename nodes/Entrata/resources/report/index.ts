@@ -16,7 +16,6 @@ export const reportDescription: INodeProperties[] = [
 				name: 'Get Dependent Filter',
 				value: 'getDependentFilter',
 				action: 'Get dependent filter',
-				description: 'Call getDependentFilter on the reports service',
 				routing: {
 					request: { url: '/reports' },
 					send: { paginate: true, preSend: [rpc('getDependentFilter', 'r1')] },
@@ -39,7 +38,6 @@ export const reportDescription: INodeProperties[] = [
 				name: 'Get Report Info',
 				value: 'getReportInfo',
 				action: 'Get report info',
-				description: 'Call getReportInfo on the reports service',
 				routing: {
 					request: { url: '/reports' },
 					send: { paginate: true, preSend: [rpc('getReportInfo', 'r1')] },
@@ -50,7 +48,6 @@ export const reportDescription: INodeProperties[] = [
 				name: 'Get Report List',
 				value: 'getReportList',
 				action: 'Get report list',
-				description: 'Call getReportList on the reports service',
 				routing: {
 					request: { url: '/reports' },
 					send: { paginate: true, preSend: [rpc('getReportList', 'r1')] },
@@ -64,16 +61,10 @@ export const reportDescription: INodeProperties[] = [
 		displayName: 'Report Name',
 		name: 'reportName',
 		required: true,
-		type: 'json',
-		default: '{}',
+		type: 'string',
+		default: '',
 		description: 'For example pre_lease',
-		routing: {
-			send: {
-				type: 'body',
-				property: 'method.params.reportName',
-				value: '={{ typeof $value === "string" ? JSON.parse($value) : $value }}',
-			},
-		},
+		routing: { send: { type: 'body', property: 'method.params.reportName' } },
 		displayOptions: { show: { resource: ['report'], operation: ['getReportData'] } },
 	},
 	{
@@ -101,16 +92,9 @@ export const reportDescription: INodeProperties[] = [
 			{
 				displayName: 'Report Version',
 				name: 'reportVersion',
-				type: 'json',
-				default: '{}',
-				description: 'JSON value (see the example)',
-				routing: {
-					send: {
-						type: 'body',
-						property: 'method.params.reportVersion',
-						value: '={{ typeof $value === "string" ? JSON.parse($value) : $value }}',
-					},
-				},
+				type: 'string',
+				default: '',
+				routing: { send: { type: 'body', property: 'method.params.reportVersion' } },
 			},
 			{
 				displayName: 'Wait Timeout (Seconds)',
@@ -132,16 +116,9 @@ export const reportDescription: INodeProperties[] = [
 			{
 				displayName: 'Report Name',
 				name: 'reportName',
-				type: 'json',
-				default: '{}',
-				description: 'JSON value (see the example)',
-				routing: {
-					send: {
-						type: 'body',
-						property: 'method.params.reportName',
-						value: '={{ typeof $value === "string" ? JSON.parse($value) : $value }}',
-					},
-				},
+				type: 'string',
+				default: '',
+				routing: { send: { type: 'body', property: 'method.params.reportName' } },
 			},
 		],
 	},
