@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 // CommonJS builds: n8n-workflow's ESM build uses extensionless imports Node cannot resolve.
 const { Workflow, NodeHelpers } = require('n8n-workflow');
 
-const { ExecuteContext, RoutingNode, LoadOptionsContext } = require('n8n-core');
+const { ExecuteContext, RoutingNode, LoadOptionsContext, PollContext } = require('n8n-core');
 
 const packageRoot = new URL('../../', import.meta.url).pathname;
 let loaded;
@@ -152,4 +152,16 @@ export async function testCredential(credentialType, typeName, data) {
 	const body = authenticated.body === undefined ? undefined : typeof authenticated.body === 'string' ? authenticated.body : JSON.stringify(authenticated.body);
 	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers, body });
 	return { ok: response.ok, status: response.status, body: await response.text() };
+}
+
+/**
+ * Runs a polling trigger's poll() once in n8n-core's PollContext, the way n8n's poller does. `staticData` is the
+ * node's static data; pass the same object to the next call to carry state over "restarts" (a new workflow object).
+ */
+export async function runPoll(nodeType, { parameters, credentials = {}, credentialTypes = {}, staticData = {}, mode = 'trigger' }) {
+	const credentialType = nodeType.description.credentials?.[0]?.name;
+	const { workflow, node } = makeWorkflow(nodeType, parameters, credentialType);
+	const additionalData = makeAdditionalData(makeCredentialsHelper(credentialTypes, credentials));
+	const context = new PollContext(workflow, node, additionalData, mode, 'trigger', undefined, undefined, undefined, undefined, () => staticData);
+	return await nodeType.poll.call(context);
 }

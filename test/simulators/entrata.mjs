@@ -9,7 +9,7 @@
 //   response uses the request's format). Success `{response: {requestId, code: 200, result}}`, errors
 //   `{response: {requestId, error: {code, message}}}`: HTTP 401/403 for auth, HTTP 200 for method errors (unknown
 //   method or version, missing or unknown params, unknown IDs) — or the status set by `sim.methodErrorStatus`.
-// - Every catalogue method answers. Seeded and stateful: leads (getLeads, getLeadEvents, sendLeads, updateLeads),
+// - Every catalogue method answers. Seeded and stateful: applications (getCompanyApplications, sendApplication), leads (getLeads, getLeadEvents, sendLeads, updateLeads),
 //   customers (getCustomers, searchCustomers, updateCustomers), leases (getLeases, getLeaseDetails, sendLeases,
 //   updateLease), work orders (getWorkOrders, sendWorkOrders, updateWorkOrders); status/getStatus; the reports queue
 //   (getReportData r3 answers a queueId; queue/getResponse answers code 310 until the report is ready, after
@@ -105,7 +105,7 @@ const SEED_EPOCH = Date.UTC(2024, 2, 1, 15, 0, 0); // 03/01/2024 08:00 MST
 function seedEntrata({ seed = 42, properties = 2, leasesPerProperty = 30, leadsPerProperty = 12, customersPerProperty = 25, workOrdersPerProperty = 8 } = {}) {
 	const rand = rng(seed);
 	const pick = (list) => list[Math.floor(rand() * list.length)];
-	const db = { properties: [], units: [], customers: [], leases: [], leads: [], leadEvents: [], workOrders: [], arPayments: [], arTransactions: [], queue: [], seq: 5000 };
+	const db = { properties: [], units: [], customers: [], leases: [], leads: [], leadEvents: [], workOrders: [], applications: [], arPayments: [], arTransactions: [], queue: [], seq: 5000 };
 	for (let p = 0; p < properties; p++) {
 		const propertyId = 100 + p;
 		db.properties.push({ propertyId, marketingName: `Aspen Ridge ${p + 1}`, type: 'Apartment', address: { city: 'Denver', state: 'CO', postalCode: '80202-1234' } });
@@ -149,6 +149,10 @@ function seedEntrata({ seed = 42, properties = 2, leasesPerProperty = 30, leadsP
 			const id = propertyId * 1000 + 500 + w;
 			const created = SEED_EPOCH + w * 86_400_000;
 			db.workOrders.push({ '@attributes': { id }, propertyId, problemDescription: pick(['Leaking faucet', 'Broken blinds', 'No hot water']), status: 'Open', priority: pick(['Low', 'Normal', 'High']), unitNumber: `B${p + 1}-0${w % 10}`, createdOn: denverText(created), updatedOn: denverText(created) });
+		}
+		for (let a = 0; a < 4; a++) {
+			const created = SEED_EPOCH + a * 86_400_000 * 2;
+			db.applications.push({ applicationId: propertyId * 100 + a, propertyId, applicantName: `${pick(FIRST)} ${pick(LAST)}`, status: 'Started', createdOn: denverText(created), updatedOn: denverText(created) });
 		}
 		for (let a = 0; a < 15; a++) {
 			db.arPayments.push({ paymentId: propertyId * 100 + a, propertyId, leaseId: propertyId * 10000 + a, amount: 1200 + a, paymentDate: denverText(SEED_EPOCH + a * 86_400_000, false) });
@@ -319,6 +323,17 @@ const HANDLERS = {
 		order.updatedOn = denverText(sim.now());
 		if (p.statusId !== undefined) order.status = `Status ${p.statusId}`;
 		return wrap('workOrders', 'workOrder', [{ id: Number(p.workOrderId), status: 'Success' }]);
+	},
+	'applications.getCompanyApplications': (db, p) => {
+		requireProperty(db, p);
+		return wrap('applications', 'application', db.applications.filter(inProperty(p)));
+	},
+	'applications.sendApplication': (db, p, sim) => {
+		requireProperty(db, p);
+		const applicationId = nextId(db);
+		const now = denverText(sim.now());
+		db.applications.push({ applicationId, propertyId: Number(p.propertyId), applicantName: '', status: 'Started', createdOn: now, updatedOn: now });
+		return { status: 'Success', applicationId };
 	},
 	'arpayments.getArPayments': (db, p) => wrap('payments', 'payment', db.arPayments.filter(inProperty(p))),
 	'artransactions.getLeaseArTransactions': (db, p) => wrap('transactions', 'transaction', db.arTransactions.filter(inProperty(p))),
