@@ -12,6 +12,8 @@ const dates = require('../../dist/nodes/common/transport/zonedDates.js');
 const { normalizeEntrata, entrataRecords } = require('../../dist/nodes/Entrata/common/profile.js');
 const { nextLinkQuery } = require('../../dist/nodes/common/transport/routing.js');
 const { entrataBaseUrl } = require('../../dist/credentials/EntrataApi.credentials.js');
+const { createXmlCodec, xmlScalar } = require('../../dist/nodes/common/transport/xml.js');
+const pacing = require('../../dist/nodes/common/transport/pacing.js');
 
 const DENVER = 'America/Denver';
 let sim;
@@ -62,6 +64,15 @@ describe('errors', () => {
 		const leads = items.filter((i) => !i.json.error && !i.error);
 		assert.deepEqual([...new Set(leads.map((i) => i.json.propertyId))].sort(), [100, 101]);
 		assert.equal(leads.length, 24);
+	});
+
+	test('XML: the same errors as JSON (envelope in 200, and 401)', async () => {
+		const xml = gateway({ format: 'xml' });
+		await assert.rejects(run({ resource: 'lead', operation: 'getLeads', propertyId: 999, returnAll: true }, { credential: xml }), {
+			message: 'Entrata rejected the request: Property 999 was not found (code 303)',
+		});
+		await assert.rejects(run({ resource: 'status', operation: 'getStatus' }, { credential: { ...xml, apiKey: 'nope' } }), /\[401\]: Unauthorized: invalid API key \(code 401\)/);
+		assert.ok(sim.requests.every((r) => /xml/i.test(r.headers['content-type'])));
 	});
 
 	test('a wrong API key: 401 with the hint, and the key never appears in the error', async () => {
@@ -250,6 +261,44 @@ describe('Mountain Time (America/Denver)', () => {
 	test('a date field that is not a date is refused before anything is sent', async () => {
 		await assert.rejects(run({ resource: 'lead', operation: 'getLeads', propertyId: 100, returnAll: true, additionalFields: { createdOnDateFrom: 'yesterday-ish' } }), /"createdOnDateFrom" is not a date/);
 		assert.equal(sim.calls.length, 0);
+	});
+});
+
+describe('XML codec and pacing (shared transport)', () => {
+	test('XML text becomes a number only when it writes back the same; attributes are grouped', () => {
+		assert.equal(xmlScalar('a', '42'), 42);
+		assert.equal(xmlScalar('a', '-0.5'), -0.5);
+		for (const text of ['007', '1.50', '+13035550100', '1e5', '12.', '80202-1234', '9007199254740993']) assert.equal(xmlScalar('a', text), text);
+		assert.equal(xmlScalar('a', 'true'), true);
+		const codec = createXmlCodec({ attributesGroupName: '@attributes' });
+		const doc = { response: { code: 200, result: { leases: { lease: [{ '@attributes': { id: 1 }, unit: 'B1-01' }, { '@attributes': { id: 2 }, unit: '' }] } } } };
+		const text = codec.encode(doc);
+		assert.match(text, /^<\?xml version="1\.0" encoding="UTF-8"\?><response><code>200<\/code><result><leases><lease id="1">/);
+		assert.deepEqual(codec.decode(text), doc);
+		assert.throws(() => codec.decode('<response><code>200</code>'), /Invalid XML/);
+	});
+
+	test('several rate-limit windows: the exhausted one decides how long to hold', () => {
+		const profile = { name: 'E', credentialType: 'e', rateLimitHeaders: { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' } };
+		const now = 1_000_000;
+		pacing.observe(profile, 'w1', { 'x-ratelimit-remaining': '14996/DAY;999/HOUR;0/MINUTE', 'x-ratelimit-reset': '36686;686;26' }, now);
+		assert.equal(pacing.reserveSlot(profile, 'w1', now), 26_000);
+		pacing.observe(profile, 'w2', { 'x-ratelimit-remaining': '14996/DAY;999/HOUR;149/MINUTE', 'x-ratelimit-reset': '36686;686;26' }, now);
+		assert.equal(pacing.reserveSlot(profile, 'w2', now), 0);
+		pacing.observe(profile, 'w3', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '10;60' }, now);
+		assert.equal(pacing.reserveSlot(profile, 'w3', now), 10_000, 'one budget, several resets: the shortest (as before)');
+	});
+});
+
+describe('packaging', () => {
+	test('the Entrata entries use the vendored luxon and fast-xml-parser, not copies of their own', () => {
+		const { readFileSync } = require('node:fs');
+		for (const entry of ['Entrata.node.js', 'EntrataTrigger.node.js']) {
+			const text = readFileSync(new URL(`../../dist/nodes/Entrata/${entry}`, import.meta.url), 'utf8');
+			assert.match(text, /require\("\.\.\/\.\.\/vendor\/fast-xml-parser\.js"\)/, entry);
+			assert.match(text, /require\("\.\.\/\.\.\/vendor\/luxon\.js"\)/, entry);
+			assert.doesNotMatch(text, /class XMLParser|XMLValidator\s*=\s*\{|Invalid unit|DateTime\.fromObject = /, `${entry} inlines no library`);
+		}
 	});
 });
 
