@@ -258,6 +258,27 @@ describe('Mountain Time (America/Denver)', () => {
 		assert.equal(sent.customerPreferences.desiredMoveInDate, '04/01/2024');
 	});
 
+	test('the cached fast path agrees with luxon on every hour of 2024 and 2025 (both DST changes included)', () => {
+		const { DateTime } = require('luxon');
+		const p = (n) => String(n).padStart(2, '0');
+		let checked = 0;
+		for (let day = DateTime.fromObject({ year: 2024, month: 1, day: 1 }, { zone: 'utc' }); day.year < 2026; day = day.plus({ days: 1 })) {
+			for (const hour of [0, 1, 2, 3, 12, 23]) {
+				const text = `${p(day.month)}/${p(day.day)}/${day.year}T${p(hour)}:30:00`;
+				const local = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute: 30 }, { zone: DENVER });
+				const earliest = local.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), local);
+				assert.equal(dates.fromZonedText(text, DENVER), earliest.toISO({ suppressMilliseconds: true }), text);
+				checked++;
+			}
+			assert.equal(dates.fromZonedText(`${p(day.month)}/${p(day.day)}/${day.year}`, DENVER), DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone: DENVER }).toISO({ suppressMilliseconds: true }));
+		}
+		assert.equal(checked, 731 * 6);
+		assert.equal(dates.fromZonedText('02/30/2024', DENVER), undefined);
+		assert.equal(dates.fromZonedText('02/29/2023', DENVER), undefined);
+		assert.equal(dates.fromZonedText('13/01/2024', DENVER), undefined);
+		assert.equal(dates.fromZonedText('02/29/2024', DENVER), '2024-02-29T00:00:00-07:00');
+	});
+
 	test('a date field that is not a date is refused before anything is sent', async () => {
 		await assert.rejects(run({ resource: 'lead', operation: 'getLeads', propertyId: 100, returnAll: true, additionalFields: { createdOnDateFrom: 'yesterday-ish' } }), /"createdOnDateFrom" is not a date/);
 		assert.equal(sim.calls.length, 0);

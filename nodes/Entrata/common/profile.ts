@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { entrataAuthType } from '../../../credentials/EntrataApi.credentials';
 import {
 	createXmlCodec,
-	withIsoCompanions,
+	isoCompanion,
 	type LinkHeaderPaging,
 	type VendorErrorInfo,
 	type VendorProfile,
@@ -39,34 +39,52 @@ export function isPluralOf(plural: string, singular: string): boolean {
  * Entrata's JSON and XML alike → plain records: `@attributes` merged into their object (an element's own fields win
  * over an attribute of the same name), and every plural/singular wrapper (`{customers: {customer: X}}`) turned into
  * a list (`{customers: [X…]}`) — a list even when Entrata sends one object, empty when it sends an empty wrapper.
+ * With `zone`, every date text also gains its ISO 8601 companion (`createdOn` → `createdOnIso`).
+ * One pass, in place: a parsed response is ours to reshape, and a Return All can be tens of megabytes.
  */
-export function normalizeEntrata(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(normalizeEntrata);
-	if (!isObject(value)) return value;
-	const out: IDataObject = {};
-	const attributes = value['@attributes'];
-	if (isObject(attributes)) Object.assign(out, attributes);
-	for (const [key, v] of Object.entries(value)) {
-		if (key === '@attributes') continue;
-		if (isObject(v)) {
-			const keys = Object.keys(v);
-			if (keys.length === 1 && isPluralOf(key, keys[0])) {
-				const inner = v[keys[0]];
-				const list = inner === '' || inner === null || inner === undefined ? [] : Array.isArray(inner) ? inner : [inner];
-				out[key] = list.map(normalizeEntrata) as IDataObject[];
-				continue;
-			}
-		}
-		out[key] = normalizeEntrata(v) as IDataObject;
+export function normalizeEntrata(value: unknown, zone?: string): unknown {
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) value[i] = normalizeEntrata(value[i], zone);
+		return value;
 	}
-	return out;
+	if (!isObject(value)) return value;
+	const attributes = value['@attributes'];
+	// Attributes first, then the element's own fields (a new object only for records that have attributes).
+	const record: IDataObject = attributes === undefined ? value : isObject(attributes) ? Object.assign({}, attributes) : {};
+	for (const key in value) {
+		if (key === '@attributes') continue;
+		let v = value[key] as unknown;
+		if (typeof v === 'object' && v !== null) {
+			if (!Array.isArray(v)) {
+				let only: string | undefined;
+				for (const k in v as IDataObject) {
+					if (only !== undefined) {
+						only = undefined;
+						break;
+					}
+					only = k;
+				}
+				if (only !== undefined && key.length > only.length && isPluralOf(key, only)) {
+					const inner = (v as IDataObject)[only];
+					v = inner === '' || inner === null || inner === undefined ? [] : Array.isArray(inner) ? inner : [inner];
+				}
+			}
+			v = normalizeEntrata(v, zone);
+		}
+		record[key] = v as IDataObject;
+		if (zone && typeof v === 'string' && v.length >= 10 && v.charCodeAt(2) === 47) {
+			const companion = isoCompanion(record, key, v, zone);
+			if (companion && !(companion[0] in value)) record[companion[0]] = companion[1];
+		}
+	}
+	return record;
 }
 
 /** The records of a response: `response.result`'s one list, else the result itself as one record. */
 export function entrataRecords(body: unknown): IDataObject[] | undefined {
 	const response = isObject(body) ? body.response : undefined;
 	if (!isObject(response)) return undefined;
-	const result = normalizeEntrata(response.result);
+	const result = normalizeEntrata(response.result, ENTRATA_ZONE);
 	let records: unknown[];
 	if (result === undefined || result === null || result === '') records = [];
 	else if (Array.isArray(result)) records = result;
@@ -77,7 +95,7 @@ export function entrataRecords(body: unknown): IDataObject[] | undefined {
 		else if (keys.length === 1 && only === '') records = []; // an empty wrapper in XML: <customers/>
 		else records = [result];
 	} else records = [{ value: result }];
-	return records.map((r) => withIsoCompanions((isObject(r) ? r : { value: r }) as IDataObject, ENTRATA_ZONE));
+	return records.map((r) => (isObject(r) ? r : { value: r }) as IDataObject);
 }
 
 let requestSeq = 0;

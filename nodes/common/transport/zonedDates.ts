@@ -64,12 +64,77 @@ export function toZonedText(value: unknown, zone: string, format: ZonedFormat = 
 }
 
 /** The vendor's text (`MM/DD/YYYY[THH:MM[:SS]]`) as ISO 8601 with the zone's offset; undefined for other text. */
+/**
+ * Offsets of whole months, then of whole days, without a DST change, by zone ('' = there is a change inside: look
+ * closer). Most months have none, so a large response costs a few luxon calls per month it spans.
+ */
+const spanOffsets = new Map<string, string>();
+const SPAN_CACHE_LIMIT = 100_000;
+
+function spanOffset(key: string, bounds: () => [DateTime, DateTime]): string {
+	let offset = spanOffsets.get(key);
+	if (offset === undefined) {
+		const [start, end] = bounds();
+		offset = start.isValid && end.isValid && start.offset === end.offset ? start.toFormat('ZZ') : '';
+		if (spanOffsets.size >= SPAN_CACHE_LIMIT) spanOffsets.clear();
+		spanOffsets.set(key, offset);
+	}
+	return offset;
+}
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The offset of a whole month (or of the day, in a month with a DST change); '' on the change day itself. */
+function dayOffset(zone: string, year: number, month: number, day: number): string {
+	const whole = spanOffset(`${zone}|${year}-${month}`, () => {
+		const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
+		return [first, first.endOf('month')];
+	});
+	if (whole) return whole;
+	return spanOffset(`${zone}|${year}-${month}-${day}`, () => [
+		DateTime.fromObject({ year, month, day, hour: 0 }, { zone }),
+		DateTime.fromObject({ year, month, day, hour: 23, minute: 59, second: 59 }, { zone }),
+	]);
+}
+
+const pad = (n: string | undefined) => (n === undefined ? '00' : n);
+
+/**
+ * The vendor's text (`MM/DD/YYYY[THH:MM[:SS]]`) as ISO 8601 with the zone's offset; undefined for other text. A date
+ * in a month without a DST change costs a string concatenation (the month's offset is cached); the change days go
+ * through luxon.
+ */
 export function fromZonedText(text: unknown, zone: string): string | undefined {
-	if (typeof text !== 'string') return undefined;
-	const m = VENDOR_TEXT.exec(text.trim());
+	if (typeof text !== 'string' || text.length < 10 || text.length > 24 || text.charCodeAt(2) !== 47 || text.charCodeAt(5) !== 47) return undefined;
+	// Plain dates repeat across records (move-in dates, periods): remember them.
+	if (text.length !== 10) return zonedTextToIso(text, zone);
+	const key = `${zone}|${text}`;
+	let iso = plainDates.get(key);
+	if (iso === undefined) {
+		iso = zonedTextToIso(text, zone) ?? '';
+		if (plainDates.size >= SPAN_CACHE_LIMIT) plainDates.clear();
+		plainDates.set(key, iso);
+	}
+	return iso || undefined;
+}
+
+const plainDates = new Map<string, string>();
+
+function zonedTextToIso(text: string, zone: string): string | undefined {
+	const m = VENDOR_TEXT.exec(text);
 	if (!m) return undefined;
 	const [, mm, dd, yyyy, hh, mi, ss] = m;
-	const dt = wallTime({ year: +yyyy, month: +mm, day: +dd, hour: hh ? +hh : 0, minute: mi ? +mi : 0, second: ss ? +ss : 0 }, zone);
+	const year = +yyyy;
+	const month = +mm;
+	const day = +dd;
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+	if (hh !== undefined && (+hh > 23 || +mi > 59 || +(ss ?? 0) > 59)) return undefined;
+	const offset = dayOffset(zone, year, month, day);
+	if (offset) return `${yyyy}-${mm}-${dd}T${pad(hh)}:${pad(mi)}:${pad(ss)}${offset}`;
+	const dt = wallTime({ year, month, day, hour: hh ? +hh : 0, minute: mi ? +mi : 0, second: ss ? +ss : 0 }, zone);
 	if (!dt.isValid) return undefined;
 	return dt.toISO({ suppressMilliseconds: true }) ?? undefined;
 }
@@ -88,6 +153,18 @@ export function withIsoCompanions<T>(value: T, zone: string, suffix = 'Iso'): T 
 		if (iso !== undefined && !(`${key}${suffix}` in (value as object))) out[`${key}${suffix}`] = iso;
 	}
 	return out as T;
+}
+
+/**
+ * The ISO companion of one field, for code that walks records itself (one pass over a large response): the companion
+ * key and value, or undefined when `value` is not the vendor's date text or the record already has that key.
+ */
+export function isoCompanion(record: Record<string, unknown>, key: string, value: unknown, zone: string, suffix = 'Iso'): [string, string] | undefined {
+	if (typeof value !== 'string') return undefined;
+	const iso = fromZonedText(value, zone);
+	if (iso === undefined) return undefined;
+	const name = `${key}${suffix}`;
+	return name in record ? undefined : [name, iso];
 }
 
 /** Epoch milliseconds of the vendor's date text (for comparing record timestamps); NaN when it is not one. */
