@@ -189,6 +189,17 @@ describe('rate limits', () => {
 		assert.ok(Date.now() - started >= 900, 'the third request waited for the minute window to reset');
 	});
 
+	test('budgets are per service: a used-up status budget does not hold another service', async () => {
+		sim.apiKey = 'pacing-key-3';
+		sim.setServiceRateLimit({ perMinute: 1, windowMs: 5000 });
+		const credential = gateway({ apiKey: 'pacing-key-3' });
+		const started = Date.now();
+		await run({ resource: 'status', operation: 'getStatus' }, { credential });
+		await run({ resource: 'property', operation: 'getProperties' }, { credential });
+		assert.ok(Date.now() - started < 2000, 'properties was not held by the status budget');
+		assert.deepEqual(sim.requests.map((r) => r.status), [200, 200]);
+	});
+
 	test('items sent at once over the budget all succeed: 429s are retried after the reset', async () => {
 		sim.apiKey = 'pacing-key-2';
 		sim.setServiceRateLimit({ perMinute: 2, windowMs: 1000 });

@@ -117,6 +117,8 @@ export const entrataProfile: VendorProfile = {
 	credentialType: 'entrataApi',
 	paging: ENTRATA_PAGING,
 	rateLimitHeaders: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' },
+	// "Each API service has its own set of limits": a used-up /leases budget does not hold /leads.
+	pacingScope: (options) => String(options.url ?? ''),
 	extractError(body, statusCode): VendorErrorInfo | undefined {
 		const response = isObject(body) ? body.response : undefined;
 		const error = isObject(response) ? response.error : undefined;

@@ -18,6 +18,11 @@ export interface VendorProfile {
 	/** Rate-limit headers the vendor sends; when `remaining` reaches 0 the transport waits for the reset. */
 	rateLimitHeaders?: RateLimitHeaders;
 	/**
+	 * When the vendor's budgets are per endpoint rather than per credential (Entrata: per service), the part of a
+	 * request that names the budget; requests of one credential are then paced per scope.
+	 */
+	pacingScope?(options: IHttpRequestOptions): string;
+	/**
 	 * Pulls the vendor's message/code out of an error body. Also called on 2xx bodies, because some
 	 * vendors (Entrata) report failures inside HTTP 200; return undefined when the body is not an error.
 	 */

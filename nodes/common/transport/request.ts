@@ -143,7 +143,8 @@ export async function vendorResponse(
 		ignoreHttpStatusErrors: true,
 	};
 	if (profile.prepareRequest) request = profile.prepareRequest(request, credentials);
-	const key = paced ? pacingKey(profile, credentials as IDataObject) : '';
+	let key = paced ? pacingKey(profile, credentials as IDataObject) : '';
+	if (paced && profile.pacingScope) key = `${key}|${profile.pacingScope(request)}`;
 	const maxWaitMs = resolvePolicy(profile.retry).maxRetryAfterMs;
 	return await withRetry(node, async () => {
 		let response: HttpResponseLike;

@@ -128,9 +128,10 @@ async function routedRequest(
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	credential: ResolvedCredential,
 ): Promise<RoutedResult> {
-	await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
 	// RoutingNode has resolved every expression in these options by now, as it assumes itself.
 	let options = { ...requestData.options, returnFullResponse: true, ignoreHttpStatusErrors: true } as IHttpRequestOptions;
+	const key = profile.pacingScope ? `${credential.key}|${profile.pacingScope(options)}` : credential.key;
+	await pace(profile, key, resolvePolicy(profile.retry).maxRetryAfterMs);
 	if (profile.prepareRequest) options = profile.prepareRequest(options, credential.decrypted.data ?? {});
 	let response = (await this.helpers.httpRequestWithAuthentication.call(
 		this,
@@ -138,7 +139,7 @@ async function routedRequest(
 		options,
 		{ credentialsDecrypted: credential.decrypted },
 	)) as IN8nHttpFullResponse;
-	observe(profile, credential.key, response.headers as Record<string, unknown>);
+	observe(profile, key, response.headers as Record<string, unknown>);
 	if (profile.parseResponse) {
 		response = parseVendorBody(this.getNode(), profile, response, credential.decrypted.data ?? {}) as IN8nHttpFullResponse;
 	}
