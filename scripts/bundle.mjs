@@ -63,6 +63,21 @@ function sharedPlugin(outfile) {
 	};
 }
 
+/** A library's folder: from its package.json, or (when `exports` hides that file) up from its entry point. */
+function packageDir(lib) {
+	try {
+		return dirname(require.resolve(`${lib}/package.json`));
+	} catch {
+		let dir = dirname(require.resolve(lib));
+		while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== lib) {
+			const up = dirname(dir);
+			if (up === dir) throw new Error(`${lib}: package folder not found`);
+			dir = up;
+		}
+		return dir;
+	}
+}
+
 const used = new Set();
 for (const [source, name] of Object.entries(SHARED)) {
 	await build({
@@ -111,7 +126,7 @@ for (const lib of used) {
 		logLevel: 'warning',
 	});
 	// MIT asks for the notice to travel with the code.
-	const libDir = dirname(require.resolve(`${lib}/package.json`));
+	const libDir = packageDir(lib);
 	const licence = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].map((f) => join(libDir, f)).find(existsSync);
 	if (!licence) throw new Error(`${lib}: no licence file to ship`);
 	mkdirSync(dirname(outfile), { recursive: true });

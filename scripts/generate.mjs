@@ -7,19 +7,32 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { enumsFile, indexFile, operationsTable, resetEnums, resourceFile } from './generator/emit.mjs';
+import { loadCatalogue, rpcInput } from './generator/entrata.mjs';
 import { buildModel } from './generator/model.mjs';
 import { loadSpec, rawOperations } from './generator/openapi.mjs';
 import { specPath } from './lib/specs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const VENDORS = ['rentengine', 'buildium'];
+const VENDORS = ['rentengine', 'buildium', 'entrata'];
+
+/**
+ * The two input kinds: an OpenAPI file (REST: RentEngine, Buildium) or an RPC method catalogue (Entrata: one POST
+ * per service, the method named in the body). Both end as raw operations + overrides for the same model.
+ */
+export function loadVendor(id) {
+	const curated = { id, ...JSON.parse(readFileSync(join(root, 'scripts/generator', `${id}.json`), 'utf8')) };
+	if (curated.kind === 'rpc') {
+		const { cfg, rawOps } = rpcInput(curated, loadCatalogue(specPath(curated.spec)));
+		return { cfg, model: buildModel(cfg, rawOps) };
+	}
+	return { cfg: curated, model: buildModel(curated, rawOperations(loadSpec(specPath(curated.spec)))) };
+}
 
 
 export function generate() {
 	const files = new Map();
 	for (const id of VENDORS) {
-		const cfg = { id, ...JSON.parse(readFileSync(join(root, 'scripts/generator', `${id}.json`), 'utf8')) };
-		const model = buildModel(cfg, rawOperations(loadSpec(specPath(cfg.spec))));
+		const { cfg, model } = loadVendor(id);
 		resetEnums();
 		for (const entry of model) files.set(join(cfg.out, entry.resource.value, 'index.ts'), resourceFile(cfg, entry));
 		if (cfg.maxInlineOptions) files.set(join(cfg.out, 'options.ts'), enumsFile(cfg));
@@ -27,6 +40,7 @@ export function generate() {
 		else files.set(join(cfg.out, 'index.ts'), indexFile(cfg, model));
 		const readme = join(root, 'README.md');
 		if (files.has('README.md') || existsSync(readme)) {
+			// Each vendor's table goes into the README as the previous vendors left it.
 			const text = files.get('README.md') ?? readFileSync(readme, 'utf8');
 			const start = `<!-- generated:${id}-operations -->`;
 			const end = `<!-- /generated:${id}-operations -->`;

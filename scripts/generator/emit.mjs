@@ -1,3 +1,5 @@
+import { tidyDescription } from './model.mjs';
+
 // Emits TypeScript description files from the operation model. Output is deterministic: the same
 // spec + overrides always give byte-identical files (checked by `npm run generate -- --check`).
 import { humanize } from './model.mjs';
@@ -145,7 +147,7 @@ function fieldProperty(fieldIn, op, cfg, { topLevel }) {
 	if (field.description?.toLowerCase() === displayName.toLowerCase()) field = { ...field, description: undefined };
 	switch (field.kind) {
 		case 'number':
-			return { ...common, type: 'number', default: 0, description: field.description, routing };
+			return { ...common, type: 'number', default: field.default ?? 0, description: field.description, routing };
 		case 'boolean':
 			return { ...common, type: 'boolean', default: false, description: field.description, routing };
 		case 'options': {
@@ -182,7 +184,7 @@ function fieldProperty(fieldIn, op, cfg, { topLevel }) {
 			return {
 				...common,
 				type: 'json',
-				default: field.example ?? (field.apiPath.endsWith('photos') || /Answers$/.test(field.apiPath) ? '[]' : '{}'),
+				default: field.example ?? field.default ?? (field.apiPath.endsWith('photos') || /Answers$/.test(field.apiPath) ? '[]' : '{}'),
 				description: field.description,
 				routing,
 			};
@@ -200,9 +202,9 @@ function fieldProperty(fieldIn, op, cfg, { topLevel }) {
 		default:
 			return {
 				...common,
-				type: 'string',
+				type: field.key === 'color' ? 'color' : 'string',
 				typeOptions: field.secret ? { password: true } : undefined,
-				placeholder: /email$/i.test(field.apiPath) ? 'name@email.com' : undefined,
+				placeholder: /email$/i.test(field.apiPath) || field.key === 'email' ? 'name@email.com' : undefined,
 				default: field.default ?? '',
 				description: field.description,
 				routing,
@@ -210,7 +212,33 @@ function fieldProperty(fieldIn, op, cfg, { topLevel }) {
 	}
 }
 
+/** An RPC method (one POST per service, the method named in the body): the envelope is built by `rpc(...)`. */
+function rpcOperationOption(op) {
+	const { method, defaultVersion, dates } = op.rpc;
+	// One line, whatever its length: the date formats are code arguments, not description data.
+	const formats = Object.entries(dates).map(([k, v]) => `${k}: ${literal(v)}`);
+	const args = [literal(method), literal(defaultVersion)];
+	if (formats.length || op.versions) args.push(`{ ${formats.join(', ')} }`.replace('{  }', '{}'));
+	// Several versions: which params each one takes (a param of another version is refused, not silently sent).
+	if (op.versions) args.push(`{ ${op.versions.map((v) => `${v.version}: [${v.fields.map((f) => literal(f.apiPath.replace(/^method\.params\./, ''))).join(', ')}]`).join(', ')} }`);
+	const pagination = op.kind === 'list' ? code(op.paging ? `pagedBy('${op.paging}')` : 'paged') : op.pagination ? code(op.pagination) : undefined;
+	return {
+		name: op.name,
+		value: op.value,
+		action: op.action,
+		description: op.description,
+		routing: {
+			// POST is the node's request default: every RPC call is a POST to its service.
+			request: { url: op.path },
+			send: { paginate: true, preSend: [code(`rpc(${args.join(', ')})`)] },
+			operations: pagination ? { pagination } : undefined,
+			output: { postReceive: [code('check'), code('list')] },
+		},
+	};
+}
+
 function operationOption(op, resource, cfg = {}) {
+	if (op.rpc) return rpcOperationOption(op);
 	const postReceive = [code('check')];
 	if (op.kind === 'list' || op.kind === 'get' || op.returnsArray) postReceive.push(code('list'));
 	if (op.file === 'upload') postReceive.push(code('uploadFile'));
@@ -241,6 +269,97 @@ function operationOption(op, resource, cfg = {}) {
 	};
 }
 
+/**
+ * The fields of one operation: required ones top-level (each with its own `show`, so a version can have its own),
+ * Return All / Limit, the rest in one collection.
+ */
+function fieldProperties(props, cfg, op, required, optional, show) {
+	for (const { field, show: own } of required) props.push({ ...fieldProperty(field, op, cfg, { topLevel: true }), displayOptions: { show: own } });
+	if (op.kind === 'list') {
+		props.push({
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: { show },
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		});
+		props.push({
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+		});
+	}
+	if (optional.length) {
+		const isUpdate = op.value === 'update';
+		const [displayName, name, placeholder] = op.rpc
+			? ['Additional Fields', 'additionalFields', 'Add Field']
+			: op.kind === 'list'
+				? ['Filters', 'filters', 'Add Filter']
+				: isUpdate
+					? ['Update Fields', 'updateFields', 'Add Field']
+					: ['Additional Fields', 'additionalFields', 'Add Field'];
+		props.push({
+			displayName,
+			name,
+			type: 'collection',
+			placeholder,
+			default: {},
+			displayOptions: { show },
+			options: optional
+				.map((f) => fieldProperty(f, op, cfg, { topLevel: false }))
+				.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		});
+	}
+}
+
+/**
+ * Several versions of one method: a field required in every version is shown once, one required in some versions
+ * only for those; optional fields of all versions share one collection, marked with the versions that take them
+ * (the envelope step refuses a param the chosen version does not take).
+ */
+function versionedFields(op) {
+	const all = op.versions.map((v) => v.version);
+	// Fields are told apart by the param they send: versions may spell one param differently (ApPayeeId, apPayeeId).
+	const where = new Map();
+	for (const v of op.versions) {
+		for (const f of v.fields) {
+			if (!where.has(f.apiPath)) where.set(f.apiPath, []);
+			where.get(f.apiPath).push(v.version);
+		}
+	}
+	const requiredIn = (apiPath) => op.versions.filter((v) => v.fields.some((f) => f.apiPath === apiPath && f.required)).map((v) => v.version);
+	const required = [];
+	const optional = new Map();
+	const keys = new Set();
+	const seenRequired = new Set();
+	for (const v of op.versions) {
+		for (const f of v.fields) {
+			if (f.required) {
+				if (seenRequired.has(f.apiPath)) continue;
+				seenRequired.add(f.apiPath);
+				const versions = requiredIn(f.apiPath);
+				required.push({ field: f, versions: versions.length === all.length ? undefined : versions });
+			} else if (!optional.has(f.apiPath)) {
+				const versions = where.get(f.apiPath);
+				const only = versions.length === all.length ? '' : `Only in ${versions.join(', ')}`;
+				const description = only ? tidyDescription([f.description?.replace(/\.?$/, '.'), `${only}.`].filter(Boolean).join(' ')) : f.description;
+				// One collection holds every version's options: a second spelling keeps its own name.
+				let key = f.key;
+				if (keys.has(key)) key = f.apiPath.replace(/^method\.params\./, '');
+				if (keys.has(key)) key = `${f.key}${versions[0].toUpperCase()}`;
+				keys.add(key);
+				optional.set(f.apiPath, { ...f, key, description });
+			}
+		}
+	}
+	return { required, optional: [...optional.values()] };
+}
+
 export function resourceFile(cfg, entry) {
 	usedHelpers = new Set();
 	const r = entry.resource;
@@ -252,47 +371,28 @@ export function resourceFile(cfg, entry) {
 		noDataExpression: true,
 		displayOptions: { show: { resource: [r.value] } },
 		options: entry.operations.map((op) => operationOption(op, r, cfg)),
-		default: (entry.operations.find((o) => o.value === 'getAll') ?? entry.operations[0]).value,
+		default: (entry.operations.find((o) => o.value === 'getAll' || (o.rpc && o.name === 'Get Many')) ?? entry.operations[0]).value,
 	});
 	for (const op of entry.operations) {
 		const show = { resource: [r.value], operation: [op.value] };
-		const required = op.fields.filter((f) => f.required);
-		const optional = op.fields.filter((f) => !f.required);
-		for (const f of required) props.push({ ...fieldProperty(f, op, cfg, { topLevel: true }), displayOptions: { show } });
-		if (op.kind === 'list') {
+		if (op.versions) {
+			// Several versions: the newest by default; each version shows its own fields.
 			props.push({
-				displayName: 'Return All',
-				name: 'returnAll',
-				type: 'boolean',
+				displayName: 'Version',
+				name: 'version',
+				type: 'options',
+				options: op.versions.map((v, i) => ({ name: `${v.version.toUpperCase()}${i === 0 ? ' (Newest)' : ''}`, value: v.version })),
+				default: op.versions[0].version,
+				description: `Version of ${op.rpc.method} to call; versions take different parameters`,
 				displayOptions: { show },
-				default: false,
-				description: 'Whether to return all results or only up to a given limit',
+				routing: { send: { type: 'body', property: 'method.version' } },
 			});
-			props.push({
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				displayOptions: { show: { ...show, returnAll: [false] } },
-				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Max number of results to return',
-			});
-		}
-		if (optional.length) {
-			const isUpdate = op.value === 'update';
-			const [displayName, name, placeholder] =
-				op.kind === 'list' ? ['Filters', 'filters', 'Add Filter'] : isUpdate ? ['Update Fields', 'updateFields', 'Add Field'] : ['Additional Fields', 'additionalFields', 'Add Field'];
-			props.push({
-				displayName,
-				name,
-				type: 'collection',
-				placeholder,
-				default: {},
-				displayOptions: { show },
-				options: optional
-					.map((f) => fieldProperty(f, op, cfg, { topLevel: false }))
-					.sort((a, b) => a.displayName.localeCompare(b.displayName)),
-			});
+			const { required, optional } = versionedFields(op);
+			const requiredShown = required.map(({ field, versions }) => ({ field, show: versions ? { ...show, version: versions } : show }));
+			fieldProperties(props, cfg, op, requiredShown, optional, show);
+		} else {
+			const required = op.fields.filter((f) => f.required).map((field) => ({ field, show }));
+			fieldProperties(props, cfg, op, required, op.fields.filter((f) => !f.required), show);
 		}
 		if (op.file === 'upload') {
 			props.push({
@@ -375,6 +475,22 @@ ${model.map((e) => `\t...${e.resource.value}Description,`).join('\n')}
 `;
 }
 
+/** RPC vendors: one row per method, with its service path, versions and paging. */
+function rpcOperationsTable(model) {
+	const rows = ['| Resource | Operation | Method | Versions | Notes |', '| --- | --- | --- | --- | --- |'];
+	for (const e of model) {
+		for (const op of e.operations) {
+			const notes = [
+				op.kind === 'list' ? 'Return All / Limit' : '',
+				op.pagination ? 'waits for the queued result' : '',
+				Object.keys(op.rpc.dates).length ? 'Mountain Time dates' : '',
+			].filter(Boolean);
+			rows.push(`| ${e.resource.name} | ${op.name} | \`${op.path.slice(1)}/${op.rpc.method}\` | ${op.rpc.versions.join(', ')} | ${notes.join('; ')} |`);
+		}
+	}
+	return rows.join('\n');
+}
+
 /** Which node holds a resource (vendors split over several nodes). */
 function nodeOf(cfg, resourceValue) {
 	const entry = Object.values(cfg.nodes ?? {}).find((n) => n.resources.some((tag) => cfg.resources[tag].value === resourceValue));
@@ -382,6 +498,7 @@ function nodeOf(cfg, resourceValue) {
 }
 
 export function operationsTable(cfg, model) {
+	if (model[0]?.operations[0]?.rpc) return rpcOperationsTable(model);
 	const split = Boolean(cfg.nodes);
 	const rows = split
 		? ['| Node | Resource | Operation | HTTP | Notes |', '| --- | --- | --- | --- | --- |']

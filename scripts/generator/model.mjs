@@ -74,7 +74,7 @@ export function exampleOf(schema, depth = 0) {
 export function tidyDescription(text) {
 	if (!text) return undefined;
 	let t = String(text).replace(/\s+/g, ' ').trim().replace(/\b[iI][dD]s?\b/g, (m) => m.toUpperCase().replace('IDS', 'IDs'));
-	const sentences = t.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=\.)\s+(?=[A-Z])/);
+	const sentences = t.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=\.)\s+(?=[A-Z0-9])/);
 	if (sentences.length === 1) t = t.replace(/\.$/, '');
 	else if (!t.endsWith('.')) t += '.';
 	return t;
@@ -257,11 +257,14 @@ export function buildModel(cfgIn, rawOps) {
 			bodyRequired: Boolean(raw.bodyRequired),
 			status: raw.status,
 			file: ov.file ?? (cfg.autoOperations ? fileKind(raw) : undefined),
+			// RPC catalogues (scripts/generator/entrata.mjs): the envelope to build, and a vendor pagination hook.
+			rpc: raw.rpc,
+			pagination: ov.pagination,
 		};
 		const variants = ov.split ?? [ov];
 		for (const v of variants) {
 			// Field overrides: global by API name, then the operation's, then the split variant's.
-			const opFields = { id: { displayName: `${resource.name} ID` }, ...merge(resource.fields, merge(ov.fields, v.fields)) };
+			const opFields = { ...(raw.rpc ? {} : { id: { displayName: `${resource.name} ID` } }), ...merge(resource.fields, merge(ov.fields, v.fields)) };
 			// A body that wraps one record in an array (e.g. {events: [...]}) is described by its record.
 			const [arrayProp] = (ov.bodyItemPath ?? '').split('[');
 			const bodySchema = ov.bodyItemPath ? raw.body?.properties?.[arrayProp]?.items : raw.body;
@@ -276,18 +279,33 @@ export function buildModel(cfgIn, rawOps) {
 				required: false,
 				description: f.description,
 			}));
-			const fields = [
+			// Fields the node reads itself and never sends (e.g. how long to wait for a queued report).
+			const nodeFields = (ov.nodeFields ?? []).map((f) => ({
+				key: f.name,
+				displayName: f.displayName,
+				apiPath: f.name,
+				in: 'client',
+				kind: f.kind,
+				required: false,
+				description: f.description,
+				default: f.default,
+			}));
+			const fieldsFor = (schema) => [
 				...clientFields,
 				// Auto-named operations never offer the paging parameters as fields: paging one object means nothing.
 				...queryFields(cfg, raw, kind === 'list' || ov.auto ? cfg.skipParameters ?? [] : [], opFields),
-				...bodyFields(cfg, bodySchema, {
-					prefix: ov.bodyItemPath ? `${ov.bodyItemPath}.` : '',
+				...bodyFields(cfg, schema, {
+					prefix: raw.rpc ? 'method.params.' : ov.bodyItemPath ? `${ov.bodyItemPath}.` : '',
 					required: v.required,
 					exclude: v.exclude,
 					includeExtensions: ov.includeExtensions,
 					opFields,
 				}),
+				...nodeFields,
 			];
+			const fields = fieldsFor(bodySchema);
+			// An RPC method with several versions: each version's own fields (the emitter shows them per version).
+			const versions = raw.versions?.length > 1 ? raw.versions.map((x) => ({ version: x.version, fields: fieldsFor(x.body) })) : undefined;
 			add(resource, {
 				...base,
 				kind,
@@ -298,6 +316,7 @@ export function buildModel(cfgIn, rawOps) {
 				description: tidyDescription(
 					v.description ?? ov.description ?? (kind === 'list' ? `Retrieve a list of ${plural(resource.name.toLowerCase())}` : raw.summary ?? raw.description),
 				),
+				versions,
 			});
 		}
 		if (ov.alsoGet) {

@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 // CommonJS builds: n8n-workflow's ESM build uses extensionless imports Node cannot resolve.
 const { Workflow, NodeHelpers } = require('n8n-workflow');
 
-const { ExecuteContext, RoutingNode, LoadOptionsContext } = require('n8n-core');
+const { ExecuteContext, RoutingNode, LoadOptionsContext, PollContext } = require('n8n-core');
 
 const packageRoot = new URL('../../', import.meta.url).pathname;
 let loaded;
@@ -148,8 +148,22 @@ export async function testCredential(credentialType, typeName, data) {
 	const authenticated = await helper.authenticate(data, typeName, { ...request, headers: { ...(request.headers ?? {}) } }, workflow, node);
 	const url = new URL(`${authenticated.baseURL}${authenticated.url}`);
 	for (const [k, v] of Object.entries(authenticated.qs ?? {})) url.searchParams.set(k, String(v));
-	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers });
+	// A test request may carry a body (Entrata's envelope); n8n sends objects as JSON.
+	const body = authenticated.body === undefined ? undefined : typeof authenticated.body === 'string' ? authenticated.body : JSON.stringify(authenticated.body);
+	const response = await fetch(url, { method: authenticated.method ?? 'GET', headers: authenticated.headers, body });
 	// n8n fails the test with the message of a `responseCode` rule that matches the status.
 	const rule = (credentialType.test.rules ?? []).find((r) => r.type === 'responseCode' && r.properties.value === response.status);
 	return { ok: response.ok && !rule, status: response.status, body: await response.text(), message: rule?.properties.message, request: authenticated };
+}
+
+/**
+ * Runs a polling trigger's poll() once in n8n-core's PollContext, the way n8n's poller does. `staticData` is the
+ * node's static data; pass the same object to the next call to carry state over "restarts" (a new workflow object).
+ */
+export async function runPoll(nodeType, { parameters, credentials = {}, credentialTypes = {}, staticData = {}, mode = 'trigger' }) {
+	const credentialType = nodeType.description.credentials?.[0]?.name;
+	const { workflow, node } = makeWorkflow(nodeType, parameters, credentialType);
+	const additionalData = makeAdditionalData(makeCredentialsHelper(credentialTypes, credentials));
+	const context = new PollContext(workflow, node, additionalData, mode, 'trigger', undefined, undefined, undefined, undefined, () => staticData);
+	return await nodeType.poll.call(context);
 }

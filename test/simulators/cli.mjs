@@ -4,6 +4,7 @@
 //   node test/simulators/cli.mjs rentengine [--port 5681] [--units 250] [--token T] [--seed 42]
 //   node test/simulators/cli.mjs buildium [--port 5682] [--units 30] [--seed 42] [--client-id ID] [--client-secret S]
 //                                         [--rate-limit 10 (requests per second per client id; 0 = off)] [--latency MS]
+//   node test/simulators/cli.mjs entrata [--port 5683] [--token API_KEY] [--seed 42]
 //
 // Once listening it prints exactly one JSON line to stdout, e.g.
 //   {"vendor":"rentengine","url":"http://127.0.0.1:5681/api/public/v1","origin":"http://127.0.0.1:5681","port":5681}
@@ -12,6 +13,7 @@
 import { parseArgs } from 'node:util';
 
 import { startBuildiumSimulator } from './buildium.mjs';
+import { startEntrataSimulator } from './entrata.mjs';
 import { startRentEngineSimulator } from './rentengine.mjs';
 
 const int = (name, value) => {
@@ -35,6 +37,8 @@ const VENDORS = {
 			...(rate === undefined ? {} : { rateLimit: rate === 0 ? null : { limit: rate, windowMs: 1000 } }),
 		});
 	},
+	// --token is the API key; the legacy host takes sim-user / sim-password. The printed url is the gateway base.
+	entrata: (o) => startEntrataSimulator({ port: int('port', o.port), seed: int('seed', o.seed), apiKey: o.token }),
 };
 
 async function main() {

@@ -5,3 +5,6 @@ export * from './routing';
 export * from './request';
 export * from './pacing';
 export * from './files';
+export * from './xml';
+export * from './zonedDates';
+export * from './bodyParseError';

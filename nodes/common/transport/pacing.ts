@@ -145,19 +145,29 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 	return value === undefined || value === null ? undefined : String(value);
 }
 
-/** Learns from a response's rate-limit headers: remaining 0 blocks the credential until the reset. */
+/**
+ * Learns from a response's rate-limit headers: remaining 0 blocks the credential until the reset. A vendor may list
+ * several windows in both headers, index for index (Entrata: `X-RateLimit-Remaining: 14996/DAY;999/HOUR;0/MINUTE`,
+ * `X-RateLimit-Reset: 36686;686;26`): then the block lasts until every exhausted window has reset.
+ */
 export function observe(profile: VendorProfile, key: string, headers: Record<string, unknown> | undefined, now = Date.now()): void {
 	const spec = profile.rateLimitHeaders;
 	if (!spec) return;
-	const remaining = Number(header(headers, spec.remaining));
-	if (!Number.isFinite(remaining) || remaining > 0) return;
-	// Several windows may be listed (`10;60`): the first one that lifts is the shortest.
-	const values = (header(headers, spec.reset) ?? '')
-		.split(/[;,]/)
-		.map((v) => Number(v.trim()))
-		.filter((n) => Number.isFinite(n) && n >= 0);
-	if (!values.length) return;
-	const value = Math.min(...values);
+	// `149/MINUTE` → 149; a plain `0` → 0.
+	const remaining = (header(headers, spec.remaining) ?? '').split(/[;,]/).map((v) => (v.trim() === '' ? Number.NaN : parseFloat(v)));
+	const exhausted = remaining.map((n, i) => (Number.isFinite(n) && n <= 0 ? i : -1)).filter((i) => i >= 0);
+	if (!exhausted.length) return;
+	const resets = (header(headers, spec.reset) ?? '').split(/[;,]/).map((v) => (v.trim() === '' ? Number.NaN : Number(v.trim())));
+	const valid = (n: number) => Number.isFinite(n) && n >= 0;
+	let value: number;
+	if (remaining.length > 1 && resets.length === remaining.length && exhausted.every((i) => valid(resets[i]))) {
+		value = Math.max(...exhausted.map((i) => resets[i]));
+	} else {
+		// One budget and several resets (`10;60`): the first one that lifts is the shortest.
+		const values = resets.filter(valid);
+		if (!values.length) return;
+		value = Math.min(...values);
+	}
 	const resetAt = spec.resetUnit === 'seconds' ? now + value * 1000 : spec.resetUnit === 'epochSeconds' ? value * 1000 : value;
 	const budget = budgetFor(key);
 	budget.blockedUntil = Math.max(budget.blockedUntil, resetAt);

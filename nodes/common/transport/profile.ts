@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 /** What the shared transport needs to know about one vendor API. One object per vendor. */
 export interface VendorProfile {
@@ -23,6 +23,11 @@ export interface VendorProfile {
 	/** Rate-limit headers the vendor sends; when `remaining` reaches 0 the transport waits for the reset. */
 	rateLimitHeaders?: RateLimitHeaders;
 	/**
+	 * When the vendor's budgets are per endpoint rather than per credential (Entrata: per service), the part of a
+	 * request that names the budget; requests of one credential are then paced per scope.
+	 */
+	pacingScope?(options: IHttpRequestOptions): string;
+	/**
 	 * Pulls the vendor's message/code out of an error body. Also called on 2xx bodies, because some
 	 * vendors (Entrata) report failures inside HTTP 200; return undefined when the body is not an error.
 	 */
@@ -32,6 +37,22 @@ export interface VendorProfile {
 	retry?: Partial<RetryPolicy>;
 	/** What to check, per HTTP status, shown under the vendor's message (defaults in errors.ts). */
 	errorHints?: Partial<Record<number, string>>;
+	/**
+	 * Last touch on every request, with the decrypted credential, just before it is sent (declarative operations,
+	 * list search and triggers alike): RPC envelopes that depend on the credential (Entrata's `auth.type`), or a body
+	 * format the user picked in the credential (XML). Must return new options, never mutate the ones it is given.
+	 */
+	prepareRequest?(options: IHttpRequestOptions, credentials: ICredentialDataDecryptedObject): IHttpRequestOptions;
+	/**
+	 * Turns the body as it arrived into the parsed shape the rest of the transport reads (errors, items, paging), e.g.
+	 * an XML document into the objects the JSON format gives. Throw `BodyParseError` for a body that does not parse.
+	 */
+	parseResponse?(response: { statusCode: number; headers?: Record<string, unknown>; body: unknown }, credentials: ICredentialDataDecryptedObject): unknown;
+	/**
+	 * Whether a request may be sent again after a reset or a cut body (default: by HTTP verb). RPC APIs read with POST,
+	 * so the vendor says which of its calls are reads.
+	 */
+	isIdempotent?(options: IHttpRequestOptions): boolean;
 }
 
 export interface PageNumberPaging {
@@ -89,7 +110,22 @@ export interface EnvelopePaging {
 	mergeBy?: string;
 }
 
-export type Paging = PageNumberPaging | OffsetPaging | TimeWindowPaging | EnvelopePaging;
+/**
+ * Page numbers sent as query parameters, the walk led by response headers (Entrata): the request asks for links with
+ * `requestHeaders` (e.g. `X-Send-Pagination-Links: 1`); the next page is the one a `Link: <…>; rel="next"` names, else
+ * the next number while `totalCountHeader` says more records exist, else the next number while pages come back full.
+ */
+export interface LinkHeaderPaging {
+	style: 'linkHeader';
+	pageParameter: string;
+	sizeParameter: string;
+	firstPage: number;
+	maxPageSize: number;
+	requestHeaders?: Record<string, string>;
+	totalCountHeader?: string;
+}
+
+export type Paging = PageNumberPaging | OffsetPaging | TimeWindowPaging | EnvelopePaging | LinkHeaderPaging;
 
 export interface RateLimit {
 	requests: number;

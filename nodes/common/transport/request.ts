@@ -1,6 +1,7 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
@@ -18,6 +19,7 @@ import {
 	vendorResponseError,
 	type HttpResponseLike,
 } from './errors';
+import { BodyParseError } from './bodyParseError';
 import { observe, pace, pacingKey, settleSlot } from './pacing';
 import type { VendorProfile } from './profile';
 import { backoffDelayMs, resolvePolicy, withRetry, type RetryDecision } from './retry';
@@ -45,6 +47,32 @@ export function checkResponse(node: INode, profile: VendorProfile, response: Htt
 }
 
 /**
+ * Applies the profile's `parseResponse` (XML → objects, …) to a response as it arrived; a body that does not parse
+ * is reported like a cut-off JSON body.
+ */
+export function parseVendorBody(
+	node: INode,
+	profile: VendorProfile,
+	response: HttpResponseLike,
+	credentials: ICredentialDataDecryptedObject,
+): HttpResponseLike {
+	if (!profile.parseResponse) return response;
+	try {
+		return { ...response, body: profile.parseResponse(response, credentials) };
+	} catch (error) {
+		throw error instanceof BodyParseError
+			? truncatedResponseError(node, profile, response.statusCode)
+			: new NodeOperationError(node, error as Error, { message: `${profile.name}: the response could not be read` });
+	}
+}
+
+/** Whether a request may be repeated after a reset or a cut body: the profile's rule, else the HTTP verb. */
+export function isIdempotentRequest(profile: VendorProfile, options: IHttpRequestOptions): boolean {
+	if (profile.isIdempotent) return profile.isIdempotent(options);
+	return IDEMPOTENT.has(String(options.method ?? 'GET').toUpperCase());
+}
+
+/**
  * n8n's HTTP helper wraps socket-level failures in a NodeApiError whose cause is the raw HTTP
  * client error (request config and auth headers included): rebuild those as clean network
  * errors. Everything else (our own errors, n8n's) passes through unchanged.
@@ -56,10 +84,14 @@ export function normalizeTransportError(node: INode, profile: VendorProfile, err
 	return isNetwork ? networkError(node, profile, error) : error;
 }
 
-/** The retry rule shared by declarative and programmatic requests. */
-export function retryDecider(profile: VendorProfile, method: string) {
+/**
+ * The retry rule shared by declarative and programmatic requests. `idempotent` overrides the verb's rule (an RPC read
+ * sent with POST may be repeated).
+ */
+export function retryDecider(profile: VendorProfile, method: string, idempotent?: boolean) {
 	const policy = resolvePolicy(profile.retry);
 	const verb = method.toUpperCase();
+	const repeatable = idempotent ?? IDEMPOTENT.has(verb);
 	return (error: unknown, attempt: number): RetryDecision => {
 		const context = transportContext(error);
 		if (!context?.transient) return { retry: false, delayMs: 0 };
@@ -68,7 +100,7 @@ export function retryDecider(profile: VendorProfile, method: string) {
 			apiError.description = [apiError.description, why].filter(Boolean).join(' ');
 			return { retry: false, delayMs: 0 };
 		};
-		if (context.incompleteResponse && !IDEMPOTENT.has(verb)) {
+		if (context.incompleteResponse && !repeatable) {
 			return giveUp(
 				`Not retried automatically: the ${verb} may already have been applied by ${profile.name}; check before running it again.`,
 			);
@@ -92,17 +124,30 @@ export async function vendorRequest<T = unknown>(
 	profile: VendorProfile,
 	options: IHttpRequestOptions,
 ): Promise<T> {
+	return (await vendorResponse.call(this, profile, options)).body as T;
+}
+
+/** Like vendorRequest, with the status and headers too (paging by headers). */
+export async function vendorResponse(
+	this: RequestContext,
+	profile: VendorProfile,
+	options: IHttpRequestOptions,
+): Promise<HttpResponseLike> {
 	const node = this.getNode();
-	const request: IHttpRequestOptions = {
+	const paced = Boolean(profile.rateLimit || profile.rateLimitHeaders);
+	const hooked = Boolean(profile.prepareRequest || profile.parseResponse);
+	const credentials = paced || hooked ? ((await this.getCredentials(profile.credentialType)) as ICredentialDataDecryptedObject) : {};
+	let request: IHttpRequestOptions = {
 		json: true,
 		...options,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	const paced = Boolean(profile.rateLimit || profile.rateLimitHeaders);
-	const key = paced ? pacingKey(profile, (await this.getCredentials(profile.credentialType)) as IDataObject) : '';
+	if (profile.prepareRequest) request = profile.prepareRequest(request, credentials);
+	let key = paced ? pacingKey(profile, credentials as IDataObject) : '';
+	if (paced && profile.pacingScope) key = `${key}|${profile.pacingScope(request)}`;
 	const maxWaitMs = resolvePolicy(profile.retry).maxRetryAfterMs;
-	return (await withRetry(node, async () => {
+	return await withRetry(node, async () => {
 		let response: HttpResponseLike;
 		const slot = paced ? await pace(profile, key, maxWaitMs) : undefined;
 		try {
@@ -117,8 +162,9 @@ export async function vendorRequest<T = unknown>(
 			settleSlot(slot);
 		}
 		if (paced) observe(profile, key, response.headers as Record<string, unknown>);
-		return checkResponse(node, profile, response);
-	}, retryDecider(profile, request.method ?? 'GET'))) as T;
+		response = parseVendorBody(node, profile, response, credentials);
+		return { ...response, body: checkResponse(node, profile, response) };
+	}, retryDecider(profile, request.method ?? 'GET', isIdempotentRequest(profile, request)));
 }
 
 export type { IDataObject };

@@ -24,8 +24,8 @@ import {
 import { DateTime } from 'luxon';
 
 import { observe, pace, pacingKey, settleSlot } from './pacing';
-import type { EnvelopePaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
-import { checkResponse, normalizeTransportError, retryDecider } from './request';
+import type { EnvelopePaging, LinkHeaderPaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
+import { checkResponse, isIdempotentRequest, normalizeTransportError, parseVendorBody, retryDecider } from './request';
 import { resolvePolicy, withRetry } from './retry';
 
 type PostReceiveFn = (
@@ -115,8 +115,8 @@ export function simplifyOutput(fields: string[]): PostReceiveFn {
 	};
 }
 
-/** One page: the items after the operation's postReceive steps, plus the raw body and headers (for paging). */
-interface RoutedResult {
+/** One page: the items after the operation's postReceive steps, plus the parsed body and the headers (for paging). */
+export interface RoutedResult {
 	items: INodeExecutionData[];
 	body: unknown;
 	headers: Record<string, unknown>;
@@ -141,26 +141,29 @@ async function routedRequest(
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	credential: ResolvedCredential,
 ): Promise<RoutedResult> {
-	const slot = await pace(profile, credential.key, resolvePolicy(profile.retry).maxRetryAfterMs);
+	// RoutingNode has resolved every expression in these options by now, as it assumes itself.
+	let options = {
+		...requestData.options,
+		...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	} as IHttpRequestOptions;
+	const key = profile.pacingScope ? `${credential.key}|${profile.pacingScope(options)}` : credential.key;
+	const slot = await pace(profile, key, resolvePolicy(profile.retry).maxRetryAfterMs);
+	if (profile.prepareRequest) options = profile.prepareRequest(options, credential.decrypted.data ?? {});
 	let response: IN8nHttpFullResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			profile.credentialType,
-			// RoutingNode has resolved every expression in these options by now, as it assumes itself.
-			{
-				...requestData.options,
-				...(profile.queryArrayFormat ? { arrayFormat: profile.queryArrayFormat } : {}),
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			} as IHttpRequestOptions,
-			{ credentialsDecrypted: credential.decrypted },
-		)) as IN8nHttpFullResponse;
+		response = (await this.helpers.httpRequestWithAuthentication.call(this, profile.credentialType, options, {
+			credentialsDecrypted: credential.decrypted,
+		})) as IN8nHttpFullResponse;
 	} finally {
 		settleSlot(slot);
 	}
+	observe(profile, key, response.headers as Record<string, unknown>);
+	if (profile.parseResponse) {
+		response = parseVendorBody(this.getNode(), profile, response, credential.decrypted.data ?? {}) as IN8nHttpFullResponse;
+	}
 	const headers = (response.headers ?? {}) as Record<string, unknown>;
-	observe(profile, credential.key, headers);
 	if (!requestData.postReceive.length) {
 		const body = response.body as IDataObject | IDataObject[];
 		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body, headers };
@@ -199,7 +202,17 @@ async function sendWithRetry(
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
 		}
-	}, retryDecider(profile, String(requestData.options.method ?? 'GET')));
+	}, retryDecider(profile, String(requestData.options.method ?? 'GET'), isIdempotentRequest(profile, requestData.options as IHttpRequestOptions)));
+}
+
+/**
+ * For a vendor's own pagination functions (an asynchronous report queue, …): sends any routed request (the one
+ * RoutingNode built, or one derived from it) with the credential resolved once, pacing, retries and error mapping,
+ * and runs the request's postReceive steps.
+ */
+export async function createSender(this: IExecutePaginationFunctions, profile: VendorProfile) {
+	const credential = await resolveCredentials.call(this, profile);
+	return async (requestData: DeclarativeRestApiSettings.ResultOptions) => await sendWithRetry.call(this, profile, requestData, credential);
 }
 
 /** Node-level pagination hook: a single request with retries (operations that do not list). */
@@ -240,6 +253,9 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 				return await timeWindowPages.call(this, profile, paging, qs, send, limit);
 			case 'envelope':
 				return await envelopePages.call(this, paging, qs, send, limit);
+			case 'linkHeader':
+				requestData.options.headers = { ...(requestData.options.headers ?? {}), ...(paging.requestHeaders ?? {}) };
+				return await linkHeaderPages(paging, qs, send, limit);
 			default:
 				return await numberedPages(paging, sendPage, limit);
 		}
@@ -248,11 +264,6 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 
 type Send = () => Promise<RoutedResult>;
 type SendPage = (pageQs: IDataObject) => Promise<RoutedResult>;
-
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name.toLowerCase()] ?? headers[name];
-	return value === undefined || value === null ? undefined : String(Array.isArray(value) ? value[0] : value);
-}
 
 /** Runs `task` over `inputs` with at most `concurrency` at once; results in input order. */
 export async function mapBounded<I, O>(inputs: I[], concurrency: number, task: (input: I) => Promise<O>): Promise<O[]> {
@@ -342,6 +353,59 @@ async function timeWindowPages(
 		throw new NodeOperationError(this.getNode(), `${profile.name} returned a full page that does not move the time window forward`, {
 			description: `More than ${pageSize} records share the ${paging.timestampField} ${String(last)}, so paging by time cannot get past them. Narrow the date range.`,
 		});
+	}
+	return results.slice(0, limit);
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name.toLowerCase()] ?? headers[name];
+	if (value === undefined || value === null) return undefined;
+	return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+}
+
+/** The query of the `rel="next"` target of an RFC 8288 Link header, or undefined. */
+export function nextLinkQuery(link: string | undefined): URLSearchParams | undefined {
+	if (!link) return undefined;
+	for (const part of link.split(/,(?=\s*<)/)) {
+		const m = /<([^>]*)>(.*)/.exec(part.trim());
+		if (!m || !/;\s*rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(m[2])) continue;
+		try {
+			return new URL(m[1], 'http://link.invalid/').searchParams;
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Page numbers led by response headers (see LinkHeaderPaging): `Link rel="next"`, else `X-Total-Count`, else a full
+ * page. The page size stays constant across pages.
+ */
+async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: Send, limit: number) {
+	const pageSize = Math.min(paging.maxPageSize, limit);
+	const results: INodeExecutionData[] = [];
+	let page = paging.firstPage;
+	for (let guard = 0; results.length < limit && guard < 100_000; guard++) {
+		qs[paging.pageParameter] = page;
+		qs[paging.sizeParameter] = pageSize;
+		const { items, headers } = await send();
+		results.push(...items);
+		const link = headerValue(headers, 'link');
+		const next = nextLinkQuery(link);
+		if (link !== undefined && !next) break; // links were sent and none says "next": the last page
+		if (next) {
+			const nextPage = Number(next.get(paging.pageParameter));
+			if (!Number.isInteger(nextPage) || nextPage <= page) break;
+			page = nextPage;
+			continue;
+		}
+		const total = paging.totalCountHeader ? Number(headerValue(headers, paging.totalCountHeader)) : Number.NaN;
+		const fetched = (page - paging.firstPage + 1) * pageSize;
+		if (Number.isFinite(total)) {
+			if (fetched >= total || !items.length) break;
+		} else if (items.length < pageSize) break;
+		page++;
 	}
 	return results.slice(0, limit);
 }
