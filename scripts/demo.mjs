@@ -4,12 +4,13 @@
 //
 //   node scripts/demo.mjs [--fresh]     --fresh wipes the demo's n8n data (.e2e/demo/) first
 //
-// Ports: simulators 5681 (RentEngine) and 5682 (Buildium), n8n 5678 when free, otherwise any free port. Everything listens on 127.0.0.1.
+// Ports: simulators 5681 (RentEngine), 5682 (Buildium) and 5683 (Entrata), n8n 5678 when free, otherwise any free port. Everything listens on 127.0.0.1.
 import fs from 'node:fs';
 import path from 'node:path';
 
 import * as lab from './lib/n8n-lab.mjs';
 import { startBuildiumSimulator } from '../test/simulators/buildium.mjs';
+import { startEntrataSimulator } from '../test/simulators/entrata.mjs';
 import { startRentEngineSimulator } from '../test/simulators/rentengine.mjs';
 
 const DEMO_DIR = path.join(lab.REPO_ROOT, '.e2e/demo');
@@ -23,13 +24,16 @@ const EXAMPLES = [
 	'rentengine-new-unit-trigger.json',
 	'rentengine-available-units-to-showing.json',
 	'rentengine-prospect-to-buildium-applicant.json',
+	'entrata-lead-to-rentengine-showing.json',
 ];
+const ENTRATA = { org: 'simorg', apiKey: 'sim-entrata-key' };
 
 const log = (msg) => console.log(`[demo] ${msg}`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 let sim;
 let buildium;
+let entrata;
 let n8n;
 let stopping = false;
 async function shutdown(code = 0) {
@@ -39,6 +43,7 @@ async function shutdown(code = 0) {
 	await n8n?.stop().catch((e) => console.error(e));
 	await sim?.close().catch((e) => console.error(e));
 	await buildium?.close().catch((e) => console.error(e));
+	await entrata?.close().catch((e) => console.error(e));
 	log('stopped.');
 	process.exit(code);
 }
@@ -62,6 +67,12 @@ async function main() {
 	// RentEngine units synced from Buildium carry its unit ID: the card's flow maps the prospect's desired unit with it.
 	sim.db.units.forEach((u, i) => (u.external_ids = { ...(u.external_ids ?? {}), buildium_unit_id: buildium.db.rentalUnits[i % buildium.db.rentalUnits.length].Id }));
 
+	entrata = await startEntrataSimulator({ port: await lab.portOr(5683), ...ENTRATA });
+	log(`Entrata simulator: ${entrata.gatewayUrl} (properties ${entrata.db.properties.map((p) => p.propertyId).join(', ')})`);
+	// RentEngine units synced from Entrata carry the Entrata unit number: the Entrata flow maps the lead's desired unit with it.
+	const entrataUnits = entrata.db.units.filter((u) => u.propertyId === 100);
+	sim.db.units.slice(0, entrataUnits.length).forEach((u, i) => (u.external_ids = { ...(u.external_ids ?? {}), entrata_unit_number: entrataUnits[i].unitNumber }));
+
 	let t = Date.now();
 	await lab.installPackage(DEMO_DIR); // every run, so the current build is what n8n loads
 	log(`package installed into ${path.join(DEMO_DIR, '.n8n/nodes')} (${secs(Date.now() - t)})`);
@@ -71,6 +82,7 @@ async function main() {
 	await lab.importJson(DEMO_DIR, 'credentials', [
 		lab.rentEngineCredential({ ...CREDENTIAL, apiToken: SIM_TOKEN, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET }),
 		lab.buildiumCredential({ ...BUILDIUM, baseUrl: buildium.origin }),
+		lab.entrataCredential({ apiKey: ENTRATA.apiKey, organization: ENTRATA.org, baseUrl: entrata.gatewayUrl }),
 	]);
 	log(`credentials "${CREDENTIAL.name}" → ${sim.url}, "Buildium (simulator)" → ${buildium.origin} (${secs(Date.now() - t)})`);
 
@@ -79,11 +91,15 @@ async function main() {
 	const triggerNode = trigger.nodes.find((n) => n.type === lab.NODE_TYPES.rentEngineTrigger);
 	const card = workflows.find((wf) => wf.id === 'reProspectToBdAp');
 	const cardTrigger = card.nodes.find((n) => n.type === lab.NODE_TYPES.rentEngineTrigger);
-	if (firstRun) {
+	const entrataFlow = workflows.find((wf) => wf.id === 'enLeadToReShow01');
+	const imported = fs.existsSync(path.join(DEMO_DIR, '.entrata-flow-imported'));
+	if (firstRun || !imported) {
 		t = Date.now();
-		await lab.importJson(DEMO_DIR, 'workflow', workflows);
-		for (const wf of [trigger, card]) await lab.cli(DEMO_DIR, ['publish:workflow', `--id=${wf.id}`]);
-		log(`imported ${workflows.length} example workflows, published "${trigger.name}" and "${card.name}" (${secs(Date.now() - t)})`);
+		const toImport = firstRun ? workflows : [entrataFlow];
+		await lab.importJson(DEMO_DIR, 'workflow', toImport);
+		for (const wf of firstRun ? [trigger, card, entrataFlow] : [entrataFlow]) await lab.cli(DEMO_DIR, ['publish:workflow', `--id=${wf.id}`]);
+		fs.writeFileSync(path.join(DEMO_DIR, '.entrata-flow-imported'), '');
+		log(`imported ${toImport.length} example workflow(s), published ${firstRun ? `"${trigger.name}", "${card.name}" and ` : ''}"${entrataFlow.name}" (${secs(Date.now() - t)})`);
 	}
 
 	const n8nPort = await lab.portOr(5678);
@@ -92,7 +108,7 @@ async function main() {
 	log(`n8n ready at ${n8n.baseUrl} (${secs(n8n.readyMs)}; log: ${n8n.logFile})`);
 
 	const owner = await lab.setupOwner(n8n.baseUrl, LOGIN);
-	for (const { id } of [trigger, card]) {
+	for (const { id } of [trigger, card, entrataFlow]) {
 		const wf = await lab.publicApi(n8n.baseUrl, owner.apiKey, 'GET', `/workflows/${id}`);
 		if (!wf.active) await lab.activateWorkflow(n8n.baseUrl, owner.apiKey, id);
 	}
@@ -142,7 +158,14 @@ async function main() {
  then see the applicant in Buildium:
    curl -s '${buildium.url}/applicants?limit=1&orderby=Id%20desc' -H 'x-buildium-client-id: ${BUILDIUM.clientId}' -H 'x-buildium-client-secret: ${BUILDIUM.clientSecret}'
 
- Ctrl-C stops n8n and the simulator.
+ Entrata simulator ${entrata.gatewayUrl}   (API key ${ENTRATA.apiKey}, credential "Entrata (simulator)")
+ The flow "${entrataFlow.name}" is active (polls property 100 every minute). Fire it with a new Entrata lead
+ whose desired unit is synced to RentEngine (unit ${sim.db.units[0].id} carries Entrata unit ${entrataUnits[0].unitNumber}):
+   curl -s -X POST ${entrata.origin}/__control/leads -H 'Content-Type: application/json' \\
+     -d '${JSON.stringify({ propertyId: 100, firstName: 'Avery', lastName: 'Quinn', email: 'avery.quinn@example.test', phone: '303-555-0142', desiredUnitNumber: entrataUnits[0].unitNumber })}'
+ within a minute the showing is in RentEngine:  curl -s ${sim.origin}/__control/state
+
+ Ctrl-C stops n8n and the simulators.
 ================================================================================
 `);
 

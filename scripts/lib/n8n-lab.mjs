@@ -27,6 +27,8 @@ export const NODE_TYPES = {
 	buildiumMaintenance: `${PACKAGE_NAME}.buildiumMaintenance`,
 	buildiumAdministration: `${PACKAGE_NAME}.buildiumAdministration`,
 	buildiumTrigger: `${PACKAGE_NAME}.buildiumTrigger`,
+	entrata: `${PACKAGE_NAME}.entrata`,
+	entrataTrigger: `${PACKAGE_NAME}.entrataTrigger`,
 };
 export const ENCRYPTION_KEY = 'n8n-nodes-property-management-e2e-key-not-secret';
 export const API_KEY_SCOPES = [
@@ -518,6 +520,25 @@ export function rentEngineCredential({ id = 'rentengine-demo', name = 'RentEngin
 /** The Buildium credential import record for the simulator. */
 export function buildiumCredential({ id = 'buildium-demo', name = 'Buildium (simulator)', clientId, clientSecret, baseUrl, webhookSecret }) {
 	return { id, name, type: 'buildiumApi', data: { environment: 'production', clientId, clientSecret, webhookSecret, baseUrl } };
+}
+
+/**
+ * The Entrata credential import record for the simulator: API-key mode against `baseUrl` (the simulator's
+ * `gatewayUrl`), or legacy username/password with `authMode: 'basic'`; `format` 'json' or 'xml'.
+ */
+export function entrataCredential({
+	id = 'entrata-demo',
+	name = 'Entrata (simulator)',
+	authMode = 'apiKey',
+	organization = 'simorg',
+	apiKey,
+	subdomain = '',
+	username = '',
+	password = '',
+	format = 'json',
+	baseUrl,
+}) {
+	return { id, name, type: 'entrataApi', data: { authMode, organization, apiKey, subdomain, username, password, format, acceptLanguage: '', baseUrl } };
 }
 
 /** Items of a node in run data: resultData.runData[node][run].data.main[0]. */

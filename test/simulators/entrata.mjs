@@ -499,6 +499,33 @@ function takeServiceBudget(sim, service) {
 	return { refused: false, headers };
 }
 
+/**
+ * A new lead as Entrata records one from `leads/sendLeads` (same record, same lead event), for tests and the demo.
+ * Also served as `POST /__control/leads {propertyId, firstName, lastName, email, phone, desiredUnitNumber}`.
+ * Returns the stored lead record (Entrata's JSON shape).
+ */
+export function insertLead(sim, fields = {}) {
+	const propertyId = fields.propertyId ?? sim.db.properties[0].propertyId;
+	const firstName = fields.firstName ?? 'Jordan';
+	const lastName = fields.lastName ?? 'Rivera';
+	const prospect = {
+		leadSource: fields.leadSource ?? 'Website',
+		customerPreferences: { desiredUnitNumber: fields.desiredUnitNumber ?? '' },
+		customers: {
+			customer: [
+				{
+					name: { firstName, lastName },
+					email: fields.email ?? `${firstName}.${lastName}.${sim.db.seq + 1}@example.test`.toLowerCase(),
+					phone: { personalPhoneNumber: fields.phone ?? '303-555-0100' },
+				},
+			],
+		},
+	};
+	const created = HANDLERS['leads.sendLeads'](sim.db, { propertyId, prospects: { prospect: [prospect] } }, sim);
+	const { applicationId } = created.prospects.prospect[0];
+	return sim.db.leads.find((l) => attr(l, 'applicationId') === applicationId);
+}
+
 export async function startEntrataSimulator({
 	port = 0,
 	org = 'simorg',
@@ -521,6 +548,8 @@ export async function startEntrataSimulator({
 		],
 		seed: seedEntrata,
 		seedOptions: { seed, properties, leasesPerProperty, leadsPerProperty },
+		control: ({ method, path, body, sim: s }) =>
+			method === 'POST' && path === '/leads' ? { status: 201, body: insertLead(s, body ?? {}) } : undefined,
 	});
 	Object.assign(sim, {
 		org,
