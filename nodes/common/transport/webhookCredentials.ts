@@ -1,0 +1,65 @@
+/**
+ * The credential a webhook trigger checks deliveries against, read through a short-lived cache.
+ *
+ * Why: n8n reads a credential for a community trigger's webhook() from its database, decrypts it and resolves it
+ * while holding an expression isolate; measured (bench/triggers.mjs), that read is most of what a delivery costs, and
+ * a forged delivery pays it as much as a real one. Cached for `ttlMs` per credential ID, a delivery costs what n8n's
+ * own floor for community triggers costs. A signature or token that does not match the cached secret gets one
+ * fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second; a secret taken
+ * out of the credential stops being accepted when its entry expires (`ttlMs`, 10 s). Nothing else is kept: the
+ * entry is a copy of what n8n stores, not state of the trigger.
+ */
+import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+
+interface Entry {
+	data: ICredentialDataDecryptedObject;
+	readAt: number;
+}
+
+const entries = new Map<string, Entry>();
+const MAX_ENTRIES = 500;
+
+export interface CachedCredentialOptions {
+	ttlMs?: number;
+	refreshMs?: number;
+}
+
+function keyFor(ctx: IWebhookFunctions, type: string): string | undefined {
+	const id = ctx.getNode().credentials?.[type]?.id;
+	return id ? `${type}:${id}` : undefined;
+}
+
+async function read(ctx: IWebhookFunctions, type: string, key: string | undefined): Promise<ICredentialDataDecryptedObject> {
+	const data = await ctx.getCredentials(type);
+	if (key) {
+		if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+		entries.set(key, { data, readAt: Date.now() });
+	}
+	return data;
+}
+
+/**
+ * The credential, and `verify` run against it: `verify(data)` returns true when the delivery is authentic. When it
+ * fails on a cached copy older than `refreshMs`, the credential is read again and `verify` runs once more.
+ */
+export async function verifyWithCredential(
+	ctx: IWebhookFunctions,
+	type: string,
+	verify: (data: ICredentialDataDecryptedObject) => boolean,
+	{ ttlMs = 10_000, refreshMs = 1_000 }: CachedCredentialOptions = {},
+): Promise<{ ok: boolean; data: ICredentialDataDecryptedObject }> {
+	const key = keyFor(ctx, type);
+	const now = Date.now();
+	const cached = key ? entries.get(key) : undefined;
+	if (cached && now - cached.readAt < ttlMs) {
+		if (verify(cached.data)) return { ok: true, data: cached.data };
+		if (now - cached.readAt < refreshMs) return { ok: false, data: cached.data };
+	}
+	const data = await read(ctx, type, key);
+	return { ok: verify(data), data };
+}
+
+/** For tests: forget every cached credential. */
+export function clearWebhookCredentialCache(): void {
+	entries.clear();
+}

@@ -1,0 +1,65 @@
+// The webhook triggers read their credential through a short cache (nodes/common/transport/webhookCredentials.ts):
+// repeated deliveries do not each pay n8n's credential read, a changed secret is picked up at once, a removed one
+// stops working when its entry expires.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { beforeEach, test } from 'node:test';
+
+const require = createRequire(import.meta.url);
+const { verifyWithCredential, clearWebhookCredentialCache } = require('../../dist/nodes/common/transport/webhookCredentials.js');
+
+function context(store, id = 'cred-1') {
+	const ctx = {
+		reads: 0,
+		getNode: () => ({ name: 'Trigger', credentials: id ? { demoApi: { id, name: 'demo' } } : {} }),
+		getCredentials: async () => {
+			ctx.reads++;
+			return { ...store };
+		},
+	};
+	return ctx;
+}
+const matches = (token) => (c) => c.webhookSecret === token;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+beforeEach(() => clearWebhookCredentialCache());
+
+test('valid deliveries within the TTL read the credential once', async () => {
+	const ctx = context({ webhookSecret: 's1' });
+	for (let i = 0; i < 5; i++) assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'))).ok, true);
+	assert.equal(ctx.reads, 1);
+});
+
+test('forged deliveries cost at most one fresh read per refresh interval', async () => {
+	const ctx = context({ webhookSecret: 's1' });
+	await verifyWithCredential(ctx, 'demoApi', matches('s1'));
+	for (let i = 0; i < 20; i++) assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('forged'), { refreshMs: 200 })).ok, false);
+	assert.equal(ctx.reads, 1, 'no read inside the refresh interval');
+	await sleep(220);
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('forged'), { refreshMs: 200 })).ok, false);
+	assert.equal(ctx.reads, 2, 'one re-read once the interval passed');
+});
+
+test('a secret changed in n8n is accepted on the first delivery after the refresh interval', async () => {
+	const store = { webhookSecret: 'old' };
+	const ctx = context(store);
+	await verifyWithCredential(ctx, 'demoApi', matches('old'));
+	store.webhookSecret = 'new';
+	await sleep(30);
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('new'), { refreshMs: 20 })).ok, true, 'the new secret works');
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('old'), { refreshMs: 20 })).ok, false, 'the old one no longer does');
+});
+
+test('entries expire after the TTL; without a credential ID nothing is cached', async () => {
+	const store = { webhookSecret: 's1' };
+	const ctx = context(store);
+	await verifyWithCredential(ctx, 'demoApi', matches('s1'), { ttlMs: 50 });
+	store.webhookSecret = 's2';
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'), { ttlMs: 50 })).ok, true, 'cached within the TTL');
+	await sleep(60);
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'), { ttlMs: 50 })).ok, false, 'read again after it');
+	const anonymous = context({ webhookSecret: 's1' }, null);
+	await verifyWithCredential(anonymous, 'demoApi', matches('s1'));
+	await verifyWithCredential(anonymous, 'demoApi', matches('s1'));
+	assert.equal(anonymous.reads, 2);
+});
