@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 import {
 	NodeConnectionTypes,
@@ -13,7 +13,7 @@ import {
 
 import { buildiumBaseUrl } from '../../credentials/BuildiumApi.credentials';
 import { vendorRequest } from '../common/transport';
-import { verifyWithCredential } from '../common/transport/webhookCredentials';
+import { secretsMatch, verifyWithCredential } from '../common/transport/webhookCredentials';
 import { buildiumProfile } from './common/profile';
 import { BUILDIUM_EVENT_ENTITIES, eventEntity } from './common/events';
 
@@ -24,12 +24,6 @@ const MAX_SEEN = 2_000;
 /** base64(HMAC-SHA256(secret, timestamp + "." + body)), as Buildium's developer guide defines it. */
 export function buildiumSignature(secret: string, timestamp: string, rawBody: Buffer | string): string {
 	return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('base64');
-}
-
-/** Constant-time, case-sensitive comparison that also hides the length (both sides hashed first). */
-function sameSignature(received: unknown, expected: string): boolean {
-	if (typeof received !== 'string' || !received) return false;
-	return timingSafeEqual(createHash('sha256').update(received).digest(), createHash('sha256').update(expected).digest());
 }
 
 const isRecord = (v: unknown): v is IDataObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -171,7 +165,7 @@ export class BuildiumTrigger implements INodeType {
 		// The secret is read through a 10-second cache: n8n's credential read is most of a delivery's cost.
 		const { ok, data: credentials } = await verifyWithCredential(this, 'buildiumApi', (c) => {
 			const secret = String(c.webhookSecret ?? '');
-			return Boolean(secret) && sameSignature(signature, buildiumSignature(secret, timestamp, signed));
+			return Boolean(secret) && secretsMatch(signature, buildiumSignature(secret, timestamp, signed));
 		});
 		if (!ok) return refuse(401, 'Unauthorized: invalid buildium-webhook-signature');
 

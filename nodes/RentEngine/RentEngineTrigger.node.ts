@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import {
 	NodeConnectionTypes,
@@ -11,7 +11,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { verifyWithCredential } from '../common/transport/webhookCredentials';
+import { secretsMatch, verifyWithCredential } from '../common/transport/webhookCredentials';
 
 /** Tables RentEngine's database webhooks can report on (the docs confirm `units`; the rest follow the brief). */
 const TABLES = [
@@ -27,14 +27,6 @@ const TABLES = [
 const EVENT_TYPES = ['INSERT', 'UPDATE', 'DELETE'];
 /** Headers that may carry a delivery ID (RentEngine's is undocumented; a retry repeats the same one). */
 const DELIVERY_ID_HEADERS = ['x-delivery-id', 'webhook-id', 'x-webhook-id', 'x-request-id'];
-
-/** Constant-time comparison that also hides the secret's length (both sides hashed first). */
-function secretsMatch(received: unknown, expected: string): boolean {
-	if (typeof received !== 'string' || !received || !expected) return false;
-	const a = createHash('sha256').update(received).digest();
-	const b = createHash('sha256').update(expected).digest();
-	return timingSafeEqual(a, b);
-}
 
 interface RentEngineEvent {
 	type: string;

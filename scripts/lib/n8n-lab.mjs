@@ -545,3 +545,74 @@ export function entrataCredential({
 export function nodeItems(runData, node, run = 0) {
 	return runData?.[node]?.[run]?.data?.main?.[0] ?? [];
 }
+
+/**
+ * The step pattern of the real-n8n suites: tests run in order and share `state`; a step refuses to run when an
+ * earlier one it `needs` did not set its key, and a failure is remembered so `finish` prints n8n's log tail and
+ * keeps the user folder for inspection. `finish(closers)` stops n8n, then each closer (simulators…).
+ */
+export function suiteSteps(test, assert, state) {
+	let failed = false;
+	const step = (name, needs, fn, timeout = 180_000) =>
+		test(name, { timeout }, async (t) => {
+			for (const key of needs) assert.ok(state[key], `an earlier step failed: no ${key}`);
+			try {
+				await fn(t);
+			} catch (err) {
+				failed = true;
+				throw err;
+			}
+		});
+	const finish = async (...closers) => {
+		if (failed && state.n8n) console.log(`--- n8n log tail (${state.n8n.logFile}) ---\n${state.n8n.logTail(80)}`);
+		await state.n8n?.stop();
+		for (const close of closers) await close?.();
+		if (state.figures) console.log(`figures: ${JSON.stringify(state.figures)}`);
+		if (state.timings) console.log(`timings (ms): ${JSON.stringify(state.timings)}`);
+		if (!failed && state.userFolder) fs.rmSync(state.userFolder, { recursive: true, force: true });
+		else if (state.userFolder) console.log(`user folder kept for inspection: ${state.userFolder}`);
+	};
+	return { step, finish, failed: () => failed };
+}
+
+/** Headless Debian Chromium signed in to n8n's editor as `owner`; call `browser.close()` when done. */
+export async function openEditor(baseUrl, owner) {
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+	});
+	const page = await browser.newPage({ baseURL: baseUrl, viewport: { width: 1400, height: 850 } });
+	await page.goto('/signin');
+	await page.locator('input[type=email]').first().fill(owner.email);
+	await page.locator('input[type=password]').first().fill(owner.password);
+	await page.keyboard.press('Enter');
+	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
+	return { browser, page };
+}
+
+/**
+ * Time from a double-click on each named canvas node to its panel showing a parameter input, `opens` times each
+ * (the first open of a node type also builds its parameter UI): `{ name: { first, median } }` in ms. `check(name,
+ * page)` runs while the panel is open.
+ */
+export async function panelOpenTimes(page, names, { opens = 3, check } = {}) {
+	const times = {};
+	for (const name of names) {
+		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+		await node.waitFor({ timeout: 60_000 });
+		const runs = [];
+		for (let i = 0; i < opens; i++) {
+			const started = Date.now();
+			await node.dblclick();
+			await page.locator('[data-test-id="ndv"] [data-test-id^="parameter-input-"]').first().waitFor({ timeout: 30_000 });
+			runs.push(Date.now() - started);
+			if (check) await check(name, page);
+			// 2.x has a close button; 1.x a "Back to canvas" link.
+			await page.locator('[data-test-id="ndv-close-button"]').or(page.getByText('Back to canvas')).first().click();
+			await page.locator('[data-test-id="ndv"] [data-test-id^="parameter-input-"]').first().waitFor({ state: 'hidden', timeout: 30_000 });
+		}
+		times[name] = { first: runs[0], median: [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)] };
+	}
+	return times;
+}

@@ -27,30 +27,9 @@ const RE_WEBHOOK_SECRET = 'e2e-webhook-secret-abcdef';
 const OWNER = { email: 'e2e-owner@example.com', password: 'E2e-Passw0rd!x' };
 const BUILDIUM_NODES = ['buildiumRentals', 'buildiumLeasing', 'buildiumAssociations', 'buildiumAccounting', 'buildiumMaintenance', 'buildiumAdministration'];
 
-const state = { timings: {}, figures: {} };
-let failed = false;
-
-function step(name, needs, fn, timeout = 180_000) {
-	test(name, { timeout }, async (t) => {
-		for (const key of needs) assert.ok(state[key], `an earlier step failed: no ${key}`);
-		try {
-			await fn(t);
-		} catch (err) {
-			failed = true;
-			throw err;
-		}
-	});
-}
-
-after(async () => {
-	if (failed && state.n8n) console.log(`--- n8n log tail (${state.n8n.logFile}) ---\n${state.n8n.logTail(80)}`);
-	await state.n8n?.stop();
-	await state.buildium?.close();
-	await state.rentengine?.close();
-	console.log(`figures: ${JSON.stringify(state.figures)}`);
-	if (!failed && state.userFolder) fs.rmSync(state.userFolder, { recursive: true, force: true });
-	else if (state.userFolder) console.log(`user folder kept for inspection: ${state.userFolder}`);
-});
+const state = { figures: {} };
+const { step, finish } = lab.suiteSteps(test, assert, state);
+after(async () => await finish(() => state.buildium?.close(), () => state.rentengine?.close()));
 
 const manual = (name) => ({ id: `m-${name}`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} });
 const buildiumCred = { buildiumApi: { id: 'buildium-demo', name: 'Buildium (simulator)' } };
@@ -261,40 +240,16 @@ step("the card's flow: a new RentEngine prospect becomes a Buildium applicant an
 });
 
 step('editor: each Buildium node opens its panel in Chromium (time to open measured)', ['owner'], async () => {
-	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-	});
+	const { browser, page } = await lab.openEditor(state.n8n.baseUrl, OWNER);
 	try {
-		const page = await browser.newPage({ baseURL: state.n8n.baseUrl, viewport: { width: 1400, height: 850 } });
-		await page.goto('/signin');
-		await page.locator('input[type=email]').first().fill(OWNER.email);
-		await page.locator('input[type=password]').first().fill(OWNER.password);
-		await page.keyboard.press('Enter');
-		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
 		await page.goto(`/workflow/${PANELS.id}`);
-		// Time from the double-click to the panel showing its first parameter input, each node opened 3 times
-		// (the first open of a node type also builds its parameter UI); the median is reported.
-		const times = {};
-		for (const name of [...PANEL_CONTROLS.map((c) => c.name), ...BUILDIUM_NODES]) {
-			const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
-			await node.waitFor({ timeout: 60_000 });
-			const runs = [];
-			for (let i = 0; i < 3; i++) {
-				const started = Date.now();
-				await node.dblclick();
-				await page.locator('[data-test-id="ndv"] [data-test-id^="parameter-input-"]').first().waitFor({ timeout: 30_000 });
-				runs.push(Date.now() - started);
-				if (BUILDIUM_NODES.includes(name)) {
-					const resource = await page.locator('[data-test-id="parameter-input-resource"] input').first().inputValue();
-					assert.ok(resource.length > 0, `${name} shows a resource`);
-				}
-				await page.locator('[data-test-id="ndv-close-button"]').or(page.getByText('Back to canvas')).first().click();
-				await page.locator('[data-test-id="ndv"] [data-test-id^="parameter-input-"]').first().waitFor({ state: 'hidden', timeout: 30_000 });
-			}
-			times[name] = { first: runs[0], median: [...runs].sort((a, b) => a - b)[1] };
-		}
+		const times = await lab.panelOpenTimes(page, [...PANEL_CONTROLS.map((c) => c.name), ...BUILDIUM_NODES], {
+			check: async (name) => {
+				if (!BUILDIUM_NODES.includes(name)) return;
+				const resource = await page.locator('[data-test-id="parameter-input-resource"] input').first().inputValue();
+				assert.ok(resource.length > 0, `${name} shows a resource`);
+			},
+		});
 		state.figures.panelOpenMs = times;
 		console.log(`panel open times (ms): ${JSON.stringify(times)}`);
 		for (const name of BUILDIUM_NODES) assert.ok(times[name].median < 3000, `${name} panel opened in ${times[name].median} ms`);

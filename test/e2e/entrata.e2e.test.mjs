@@ -30,29 +30,8 @@ const N8N_ENV = process.env.E2E_N8N_LOG_LEVEL ? { N8N_LOG_LEVEL: process.env.E2E
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const state = { figures: {} };
-let failed = false;
-
-function step(name, needs, fn, timeout = 180_000) {
-	test(name, { timeout }, async (t) => {
-		for (const key of needs) assert.ok(state[key], `an earlier step failed: no ${key}`);
-		try {
-			await fn(t);
-		} catch (err) {
-			failed = true;
-			throw err;
-		}
-	});
-}
-
-after(async () => {
-	if (failed && state.n8n) console.log(`--- n8n log tail (${state.n8n.logFile}) ---\n${state.n8n.logTail(80)}`);
-	await state.n8n?.stop();
-	await state.entrata?.close();
-	await state.rentengine?.close();
-	console.log(`figures: ${JSON.stringify(state.figures)}`);
-	if (!failed && state.userFolder) fs.rmSync(state.userFolder, { recursive: true, force: true });
-	else if (state.userFolder) console.log(`user folder kept for inspection: ${state.userFolder}`);
-});
+const { step, finish } = lab.suiteSteps(test, assert, state);
+after(async () => await finish(() => state.entrata?.close(), () => state.rentengine?.close()));
 
 const jsonCred = { entrataApi: { id: 'entrata-demo', name: 'Entrata (simulator)' } };
 const xmlCred = { entrataApi: { id: 'entrata-xml', name: 'Entrata (simulator, XML)' } };
@@ -320,38 +299,16 @@ step('Entrata Trigger and the example flow: each new lead starts exactly one exe
 }, 420_000);
 
 step('editor: the Entrata node opens its panel in Chromium (time to open measured)', ['owner'], async () => {
-	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-	});
+	const { browser, page } = await lab.openEditor(state.n8n.baseUrl, OWNER);
 	try {
-		const page = await browser.newPage({ baseURL: state.n8n.baseUrl, viewport: { width: 1400, height: 850 } });
-		await page.goto('/signin');
-		await page.locator('input[type=email]').first().fill(OWNER.email);
-		await page.locator('input[type=password]').first().fill(OWNER.password);
-		await page.keyboard.press('Enter');
-		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
 		await page.goto(`/workflow/${PANELS.id}`);
-		const times = {};
-		for (const name of ['httpRequest', 'entrata', 'entrataTrigger']) {
-			const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
-			await node.waitFor({ timeout: 60_000 });
-			const runs = [];
-			for (let i = 0; i < 3; i++) {
-				const started = Date.now();
-				await node.dblclick();
-				await page.locator('[data-test-id="ndv"] [data-test-id^="parameter-input-"]').first().waitFor({ timeout: 30_000 });
-				runs.push(Date.now() - started);
-				if (name === 'entrata') {
-					const resource = await page.locator('[data-test-id="parameter-input-resource"] input').first().inputValue();
-					assert.equal(resource, 'Lead', 'the Entrata panel shows its default resource');
-				}
-				await page.locator('[data-test-id="ndv-close-button"]').or(page.getByText('Back to canvas')).first().click();
-				await page.locator('[data-test-id="ndv"] [data-test-id^="parameter-input-"]').first().waitFor({ state: 'hidden', timeout: 30_000 });
-			}
-			times[name] = { first: runs[0], median: [...runs].sort((a, b) => a - b)[1] };
-		}
+		const times = await lab.panelOpenTimes(page, ['httpRequest', 'entrata', 'entrataTrigger'], {
+			check: async (name) => {
+				if (name !== 'entrata') return;
+				const resource = await page.locator('[data-test-id="parameter-input-resource"] input').first().inputValue();
+				assert.equal(resource, 'Lead', 'the Entrata panel shows its default resource');
+			},
+		});
 		state.figures.panelOpenMs = times;
 		console.log(`panel open times (ms): ${JSON.stringify(times)}`);
 		assert.ok(times.entrata.median < 3000, `Entrata panel opened in ${times.entrata.median} ms`);

@@ -9,7 +9,15 @@
  * out of the credential stops being accepted when its entry expires (`ttlMs`, 10 s). Nothing else is kept: the
  * entry is a copy of what n8n stores, not state of the trigger.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
+
+/** Constant-time, case-sensitive comparison that also hides the length (both sides hashed first). */
+export function secretsMatch(received: unknown, expected: string): boolean {
+	if (typeof received !== 'string' || !received || !expected) return false;
+	return timingSafeEqual(createHash('sha256').update(received).digest(), createHash('sha256').update(expected).digest());
+}
 
 interface Entry {
 	data: ICredentialDataDecryptedObject;
