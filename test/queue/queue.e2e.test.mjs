@@ -19,6 +19,7 @@ import { after, test } from 'node:test';
 import * as lab from '../../scripts/lib/n8n-lab.mjs';
 import { startPostgres, startRedis } from '../../scripts/lib/services.mjs';
 import { signWebhook, startBuildiumSimulator } from '../simulators/buildium.mjs';
+import { insertLead, startEntrataSimulator } from '../simulators/entrata.mjs';
 import { startRentEngineSimulator } from '../simulators/rentengine.mjs';
 
 const UNITS = 10_000;
@@ -27,6 +28,7 @@ const WEBHOOK_SECRET = 'queue-webhook-secret-abcdef';
 const CREDENTIAL = { id: 'rentengine-queue', name: 'RentEngine (simulator)' };
 const OWNER = { email: 'queue-owner@example.com', password: 'Queue-Passw0rd!x' };
 const BUILDIUM = { clientId: 'queue-buildium-client', clientSecret: 'queue-buildium-secret', webhookSecret: 'queue-buildium-signing-secret' };
+const ENTRATA_KEY = 'queue-entrata-key';
 const WORKER_CONCURRENCY = 5;
 const BURST = 100; // deliveries per throughput run
 
@@ -52,6 +54,7 @@ after(async () => {
 	await Promise.all(all.map((p) => p.stop().catch(() => {})));
 	await state.sim?.close();
 	await state.buildium?.close();
+	await state.entrata?.close();
 	await state.redis?.stop();
 	await state.pg?.stop();
 	console.log(`figures: ${JSON.stringify(state.figures)}`);
@@ -129,6 +132,7 @@ step('setup: Postgres, Redis, main, webhook processor and two workers, all with 
 	state.redis = await startRedis();
 	state.sim = await startRentEngineSimulator({ port: 0, token: API_TOKEN, units: UNITS, seed: 7 });
 	state.buildium = await startBuildiumSimulator({ port: 0, clientId: BUILDIUM.clientId, clientSecret: BUILDIUM.clientSecret, leases: 50, seed: 7 });
+	state.entrata = await startEntrataSimulator({ port: 0, apiKey: ENTRATA_KEY, leadsPerProperty: 20 });
 	state.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-'));
 	const installed = await lab.installPackage(state.userFolder);
 	assert.ok(fs.existsSync(path.join(installed.packageDir, 'package.json')));
@@ -146,6 +150,7 @@ step('setup: Postgres, Redis, main, webhook processor and two workers, all with 
 		[
 			lab.rentEngineCredential({ ...CREDENTIAL, apiToken: API_TOKEN, baseUrl: state.sim.url, webhookSecret: WEBHOOK_SECRET }),
 			lab.buildiumCredential({ ...BUILDIUM, baseUrl: state.buildium.origin }),
+			lab.entrataCredential({ organization: 'simorg', apiKey: ENTRATA_KEY, baseUrl: state.entrata.gatewayUrl }),
 		],
 		{ extraEnv: queueEnv() },
 	);
@@ -300,6 +305,55 @@ step('Buildium Trigger through the webhook processor: each signed delivery one e
 	assert.deepEqual(fetched, leases.map((l) => l.Id).sort((a, b) => a - b), 'each execution carries the lease fetched from Buildium');
 	await lab.deactivateWorkflow(baseUrl, apiKey, wf.id);
 });
+
+step('Entrata Trigger (polling) in queue mode: each new lead starts exactly one execution, run by a worker', ['delivered'], async () => {
+	const { baseUrl } = state.main;
+	const { apiKey } = state.owner;
+	const property = 101;
+	const node = {
+		id: 'queue-en-1',
+		name: 'On new lead',
+		type: lab.NODE_TYPES.entrataTrigger,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newLead', propertyIds: String(property), options: {} },
+		credentials: { entrataApi: { id: 'entrata-demo', name: 'Entrata (simulator)' } },
+	};
+	const polls = () => state.entrata.calls.filter((c) => c.method === 'getLeads' && String(c.params.propertyId) === String(property)).length;
+	/** A poll started (more getLeads calls than `after`) and finished (no new call for 1.5 s). */
+	const nextPoll = async (after, timeoutMs = 80_000) => {
+		await waitFor('an Entrata poll', async () => ({ done: polls() > after }), { timeoutMs, everyMs: 200 });
+		for (let seen = polls(); ; ) {
+			await sleep(1500);
+			if (polls() === seen) return seen;
+			seen = polls();
+		}
+	};
+	const wf = await lab.createWorkflow(baseUrl, apiKey, { name: 'Queue: Entrata leads', nodes: [node], connections: {}, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' } });
+	const p0 = polls();
+	await lab.activateWorkflow(baseUrl, apiKey, wf.id);
+	// The activation poll is n8n's test poll; the first scheduled one takes the baseline (see the README).
+	const p1 = await nextPoll(p0, 30_000);
+	const p2 = await nextPoll(p1);
+	const lead = (n) => insertLead(state.entrata, { propertyId: property, firstName: `Queue${n}`, lastName: 'Lead', email: `queue${n}@example.test` })['@attributes'].applicationId;
+	const a = lead('A');
+	const b = lead('B');
+	await nextPoll(p2);
+	const list = await waitFor('the Entrata execution', async () => {
+		const l = await allExecutions(wf.id, { includeData: true });
+		return { done: l.length >= 1 && l.every((e) => FINAL.has(e.status)), value: l };
+	}, { timeoutMs: 30_000, everyMs: 250 });
+	assert.equal(list.length, 1, 'one poll that found two leads: one execution');
+	assert.equal(list[0].status, 'success');
+	assert.deepEqual(lab.nodeItems(list[0].data.resultData.runData, node.name).map((i) => i.json.applicationId).sort(), [a, b].sort());
+	const executedIds = new Set(Object.values(startedBy()).flat());
+	assert.ok(executedIds.has(String(list[0].id)), 'a worker ran it');
+	// The next poll (state committed with the execution) finds nothing new.
+	await nextPoll(polls());
+	await sleep(1000);
+	assert.equal((await allExecutions(wf.id)).length, 1, 'no lead twice');
+	await lab.deactivateWorkflow(baseUrl, apiKey, wf.id);
+}, 300_000);
 
 step('throughput of RentEngine Trigger executions: 2 workers, then 1', ['delivered'], async () => {
 	const run = async (label, firstId) => {
