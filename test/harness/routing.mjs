@@ -159,11 +159,13 @@ export async function testCredential(credentialType, typeName, data) {
 /**
  * Runs a polling trigger's poll() once in n8n-core's PollContext, the way n8n's poller does. `staticData` is the
  * node's static data; pass the same object to the next call to carry state over "restarts" (a new workflow object).
+ * `activation`: 'update' is what n8n 2.x's scheduler gives its scheduled polls; 'activate' / 'init' are the test poll
+ * it runs when a workflow is activated or n8n starts.
  */
-export async function runPoll(nodeType, { parameters, credentials = {}, credentialTypes = {}, staticData = {}, mode = 'trigger' }) {
+export async function runPoll(nodeType, { parameters, credentials = {}, credentialTypes = {}, staticData = {}, mode = 'trigger', activation = 'update' }) {
 	const credentialType = nodeType.description.credentials?.[0]?.name;
 	const { workflow, node } = makeWorkflow(nodeType, parameters, credentialType);
 	const additionalData = makeAdditionalData(makeCredentialsHelper(credentialTypes, credentials));
-	const context = new PollContext(workflow, node, additionalData, mode, 'trigger', undefined, undefined, undefined, undefined, () => staticData);
+	const context = new PollContext(workflow, node, additionalData, mode, activation, undefined, undefined, undefined, undefined, () => staticData);
 	return await nodeType.poll.call(context);
 }

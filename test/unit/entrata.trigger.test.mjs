@@ -12,13 +12,14 @@ let pkg;
 
 const credential = (format = 'json') => ({ entrataApi: { authMode: 'apiKey', organization: sim.org, apiKey: sim.apiKey, baseUrl: sim.gatewayUrl, format, acceptLanguage: '' } });
 
-async function poll(staticData, { event = 'newLead', propertyIds = '100', options = {}, mode = 'trigger', format = 'json' } = {}) {
+async function poll(staticData, { event = 'newLead', propertyIds = '100', options = {}, mode = 'trigger', format = 'json', activation = 'update' } = {}) {
 	const out = await runPoll(pkg.nodes.entrataTrigger, {
 		parameters: { event, propertyIds, options },
 		credentials: credential(format),
 		credentialTypes: pkg.credentials,
 		staticData,
 		mode,
+		activation,
 	});
 	return out ? out[0].map((i) => i.json) : [];
 }
@@ -67,6 +68,20 @@ describe('New Lead', () => {
 		const c = await newLead(100, 'Alan');
 		assert.deepEqual((await poll(restored)).map((l) => l.applicationId), [c]);
 		assert.deepEqual(await poll(restored), []);
+	});
+
+	test("n8n 2.x's activation test poll (on activating and on start-up) looks for nothing and changes no state", async () => {
+		const staticData = {};
+		await poll(staticData);
+		const a = await newLead(100, 'Ada');
+		const before = JSON.stringify(staticData);
+		const calls = sim.calls.length;
+		for (const activation of ['activate', 'init', 'create']) assert.deepEqual(await poll(staticData, { activation }), []);
+		assert.equal(sim.calls.length, calls, 'no request to Entrata');
+		assert.equal(JSON.stringify(staticData), before, 'state untouched');
+		// The next scheduled poll finds the lead, once.
+		assert.deepEqual((await poll(staticData)).map((l) => l.applicationId), [a]);
+		assert.deepEqual(await poll(staticData), []);
 	});
 
 	test('leads of other properties and of unwatched properties', async () => {
