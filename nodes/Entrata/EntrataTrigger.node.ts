@@ -94,11 +94,6 @@ async function fetchRecords(this: IPollFunctions, source: EventSource, propertyI
 	return records;
 }
 
-/** n8n 2.x's durable poller (poll cursors committed with executions) gives its poll functions a `__runPoll` hook. */
-function isDurablePoller(ctx: IPollFunctions): boolean {
-	return typeof (ctx as unknown as { __runPoll?: unknown }).__runPoll === 'function';
-}
-
 export class EntrataTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Entrata Trigger',
@@ -188,13 +183,6 @@ export class EntrataTrigger implements INodeType {
 			}
 			return newest ? [[{ json: newest }]] : null;
 		}
-
-		// n8n 2.x (its durable poller hands polls `__runPoll`) runs one test poll whenever it activates the workflow,
-		// start-up included, beside its scheduled polls (activation mode 'update'), and keeps that test poll's state
-		// only if it starts an execution, in a place the scheduled polls do not read back: a record it emitted came
-		// again from the next scheduled poll. So on n8n 2.x only scheduled polls look for records. n8n 1.x has one
-		// kind of poll and no `__runPoll`.
-		if (isDurablePoller(this) && this.getActivationMode() !== 'update') return null;
 
 		// Static data, never process memory: the state survives restarts and moves between queue-mode workers.
 		const state = this.getWorkflowStaticData('node') as TriggerState;

@@ -70,20 +70,6 @@ describe('New Lead', () => {
 		assert.deepEqual(await poll(restored), []);
 	});
 
-	test("n8n 2.x's activation test poll (on activating and on start-up) looks for nothing and changes no state", async () => {
-		const staticData = {};
-		await poll(staticData);
-		const a = await newLead(100, 'Ada');
-		const before = JSON.stringify(staticData);
-		const calls = sim.calls.length;
-		for (const activation of ['activate', 'init', 'create']) assert.deepEqual(await poll(staticData, { activation }), []);
-		assert.equal(sim.calls.length, calls, 'no request to Entrata');
-		assert.equal(JSON.stringify(staticData), before, 'state untouched');
-		// The next scheduled poll finds the lead, once.
-		assert.deepEqual((await poll(staticData)).map((l) => l.applicationId), [a]);
-		assert.deepEqual(await poll(staticData), []);
-	});
-
 	test('leads of other properties and of unwatched properties', async () => {
 		const staticData = {};
 		await poll(staticData, { propertyIds: '100, 101' });
