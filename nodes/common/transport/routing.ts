@@ -166,7 +166,7 @@ async function routedRequest(
 	const headers = (response.headers ?? {}) as Record<string, unknown>;
 	if (!requestData.postReceive.length) {
 		const body = response.body as IDataObject | IDataObject[];
-		return { items: Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }], body, headers };
+		return { items: paired.call(this, Array.isArray(body) ? body.map((json) => ({ json })) : [{ json: body }]), body, headers };
 	}
 	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
 	for (const step of requestData.postReceive) {
@@ -177,7 +177,17 @@ async function routedRequest(
 			items = await action.call(this, items, response);
 		}
 	}
-	return { items, body: response.body, headers };
+	return { items: paired.call(this, items), body: response.body, headers };
+}
+
+/**
+ * Every output item says which input item it came from. RoutingNode leaves that to the pagination hook, and without
+ * it a later node's `$('Trigger').item` fails ("Paired item data … is unavailable") as soon as a list operation runs
+ * for more than one input item.
+ */
+function paired(this: IExecutePaginationFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
+	const item = this.getItemIndex();
+	return items.map((i) => (i.pairedItem === undefined ? { ...i, pairedItem: { item } } : i));
 }
 
 async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ResolvedCredential> {
