@@ -13,12 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import * as lab from '../scripts/lib/n8n-lab.mjs';
+import { fmt, httpRequestVersion, link, manual, median, numberArg as arg } from './lib.mjs';
 import { startBuildiumSimulator } from '../test/simulators/buildium.mjs';
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const RUNS = arg('runs', 5);
 const UNITS = arg('units', 10_000);
 const LATENCY = arg('latency', 50);
@@ -29,12 +26,6 @@ const NODE_A = 'Buildium: Get Many rental units';
 const NODE_B = 'HTTP Request: GET /v1/rentals/units paginated';
 const credential = { id: 'buildium-bench', name: 'Buildium (bench simulator)' };
 
-function httpRequestVersion(labDir) {
-	const src = fs.readFileSync(path.join(labDir, 'n8n/node_modules/n8n-nodes-base/dist/nodes/HttpRequest/V3/HttpRequestV3.node.js'), 'utf8');
-	return Math.max(...JSON.parse(/version:\s*(\[[^\]]*\])/.exec(src)[1]).filter((v) => Math.floor(v) === 4));
-}
-const manual = (id) => ({ id, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} });
-const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
 
 const workflowA = () => ({
 	id: 'benchBuildium001',
@@ -96,12 +87,6 @@ const workflowB = (origin, typeVersion) => ({
 	settings: { executionOrder: 'v1' },
 });
 
-const median = (xs) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = Math.floor(s.length / 2);
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 
 async function main() {
 	const info = await lab.ensureN8n();

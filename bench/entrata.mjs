@@ -20,20 +20,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
+import { arg, fmt, median } from './lib.mjs';
+
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const REPO = path.resolve(BENCH_DIR, '..');
 const require = createRequire(import.meta.url);
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? process.argv[i + 1] : fallback;
-};
-const median = (xs) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = Math.floor(s.length / 2);
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 const MB = 1024 * 1024;
 
 // ---- the cases (also run inside the child processes) --------------------------------------------------------------

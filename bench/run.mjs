@@ -13,12 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import * as lab from '../scripts/lib/n8n-lab.mjs';
+import { fmt, httpRequestVersion, link, manual, median, numberArg as arg } from './lib.mjs';
 import { startRentEngineSimulator } from '../test/simulators/rentengine.mjs';
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const RUNS = arg('runs', 5);
 const UNITS = arg('units', 10_000);
 const PAGE = 100;
@@ -28,15 +25,6 @@ const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const NODE_A = 'RentEngine: Get Many units';
 const NODE_B = 'HTTP Request: GET /units paginated';
 
-/** Newest 4.x typeVersion of the HTTP Request node in this n8n. */
-function httpRequestVersion(labDir) {
-	const src = fs.readFileSync(path.join(labDir, 'n8n/node_modules/n8n-nodes-base/dist/nodes/HttpRequest/V3/HttpRequestV3.node.js'), 'utf8');
-	const versions = JSON.parse(/version:\s*(\[[^\]]*\])/.exec(src)[1]);
-	return Math.max(...versions.filter((v) => Math.floor(v) === 4));
-}
-
-const manual = (id) => ({ id, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} });
-const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
 
 function workflowA() {
 	return {
@@ -98,12 +86,6 @@ function workflowB(simUrl, typeVersion) {
 	};
 }
 
-const median = (xs) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = Math.floor(s.length / 2);
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 
 async function main() {
 	const started = Date.now();
