@@ -49,3 +49,18 @@ test('Buildium single and list operations pair their output too', async () => {
 	});
 	assert.deepEqual(one.map((i) => i.pairedItem), [0, 1, 2].map((item) => ({ item })));
 });
+
+test('with Continue On Fail the failing item is an error item that still points at its input item', async () => {
+	const out = await runNode(pkg.nodes.buildiumRentals, {
+		parameters: { resource: 'rentalUnit', operation: 'get', unitId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+		credentials: { buildiumApi: { environment: 'production', clientId: 'sim-client-id', clientSecret: 'sim-client-secret', baseUrl: bd.origin } },
+		credentialTypes: pkg.credentials,
+		items: [{ json: { id: '999999999' } }, { json: { id: String(bd.db.rentalUnits[1].Id) } }],
+		continueOnFail: true,
+	});
+	assert.equal(out.length, 2);
+	assert.ok(out[0].error, 'the unknown unit gives an error item');
+	assert.deepEqual(out[0].pairedItem, { item: 0 });
+	assert.equal(out[1].json.Id, bd.db.rentalUnits[1].Id);
+	assert.deepEqual(out[1].pairedItem, { item: 1 });
+});

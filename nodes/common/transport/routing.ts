@@ -225,11 +225,27 @@ export async function createSender(this: IExecutePaginationFunctions, profile: V
 	return async (requestData: DeclarativeRestApiSettings.ResultOptions) => await sendWithRetry.call(this, profile, requestData, credential);
 }
 
+/**
+ * With Continue On Fail (or the error output), the failing item becomes `{ json: {}, error }` as RoutingNode would make
+ * it, plus the pairedItem RoutingNode leaves out: without it, a node after the error output cannot reach the input item
+ * with `$('Trigger').item` (found by the Entrata flow's "free slots" branch).
+ */
+export function withItemErrors(fn: PaginationFn): PaginationFn {
+	return async function (this: IExecutePaginationFunctions, requestData) {
+		try {
+			return await fn.call(this, requestData);
+		} catch (error) {
+			if (!this.continueOnFail()) throw error;
+			return [{ json: {}, error: error as NodeApiError, pairedItem: { item: this.getItemIndex() } }];
+		}
+	};
+}
+
 /** Node-level pagination hook: a single request with retries (operations that do not list). */
 export function singleRequest(profile: VendorProfile): PaginationFn {
-	return async function (this: IExecutePaginationFunctions, requestData) {
+	return withItemErrors(async function (this: IExecutePaginationFunctions, requestData) {
 		return (await sendWithRetry.call(this, profile, requestData, await resolveCredentials.call(this, profile))).items;
-	};
+	});
 }
 
 /** The number of records the node asks for: Infinity for Return All, else the validated Limit. */
@@ -250,7 +266,7 @@ function requestedLimit(this: IExecutePaginationFunctions): number {
 export function pagedRequest(profile: VendorProfile, style?: string): PaginationFn {
 	const paging = style ? profile.pagingStyles?.[style] : profile.paging;
 	if (!paging) throw new Error(`${profile.name}: no paging style "${style}"`);
-	return async function (this: IExecutePaginationFunctions, requestData) {
+	return withItemErrors(async function (this: IExecutePaginationFunctions, requestData) {
 		const limit = requestedLimit.call(this);
 		const qs = (requestData.options.qs = { ...(requestData.options.qs ?? {}) });
 		const credential = await resolveCredentials.call(this, profile);
@@ -269,7 +285,7 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 			default:
 				return await numberedPages(paging, sendPage, limit);
 		}
-	};
+	});
 }
 
 type Send = () => Promise<RoutedResult>;
