@@ -234,9 +234,10 @@ export function withItemErrors(fn: PaginationFn): PaginationFn {
 	return async function (this: IExecutePaginationFunctions, requestData) {
 		try {
 			return await fn.call(this, requestData);
-		} catch (error) {
+		} catch (caught) {
+			const error = caught instanceof NodeApiError || caught instanceof NodeOperationError ? caught : new NodeOperationError(this.getNode(), caught as Error);
 			if (!this.continueOnFail()) throw error;
-			return [{ json: {}, error: error as NodeApiError, pairedItem: { item: this.getItemIndex() } }];
+			return [{ json: {}, error, pairedItem: { item: this.getItemIndex() } }];
 		}
 	};
 }
