@@ -160,7 +160,8 @@ step('server: the Buildium nodes are listed; credential test OK / wrong key / ke
 		data: { ...data, clientId: 'sim-limited-client-id', clientSecret: 'sim-limited-client-secret' },
 	});
 	assert.equal(limited.status, 'Error');
-	assert.notEqual(limited.message, wrong.message, 'a key without permission is told apart from a wrong key');
+	// n8n 2.x shows the credential's own message per status; 1.x its generic one for a 401.
+	if (lab.N8N_MAJOR >= 2) assert.notEqual(limited.message, wrong.message, 'a key without permission is told apart from a wrong key');
 	console.log(`credential test: wrong=${JSON.stringify(wrong.message)} limited=${JSON.stringify(limited.message)}`);
 	state.owner.ok = true;
 });

@@ -208,7 +208,8 @@ step('server: the Entrata nodes are listed; credential test OK / wrong key', ['r
 	assert.equal(good.status, 'OK', JSON.stringify(good));
 	const wrong = await lab.testCredential(state.n8n.baseUrl, state.owner.cookie, { ...cred, data: { ...data, apiKey: 'wrong-entrata-key-999' } });
 	assert.equal(wrong.status, 'Error');
-	assert.match(wrong.message, /rejected the API key/i, wrong.message);
+	// n8n 2.x shows the credential's own message for a 401; 1.x its generic "Authorization failed".
+	if (lab.N8N_MAJOR >= 2) assert.match(wrong.message, /rejected the API key/i, wrong.message);
 	assert.ok(!JSON.stringify(wrong).includes('wrong-entrata-key-999'));
 	console.log(`credential test: wrong=${JSON.stringify(wrong.message)}`);
 	state.owner.ok = true;
@@ -288,18 +289,23 @@ step('Entrata Trigger and the example flow: each new lead starts exactly one exe
 	const runData = flowRuns[0].data.resultData.runData;
 	assert.deepEqual(lab.nodeItems(runData, 'On new Entrata lead').map((i) => i.json.applicationId), [ok['@attributes'].applicationId, refused['@attributes'].applicationId]);
 	assert.ok(state.rentengine.db.showings.length >= showingsBefore + 1, 'a showing created in RentEngine');
+	// One of the two leads got the showing, the other (its time taken meanwhile) the free slots; which one is first
+	// depends on the order n8n runs the items in (1.x and 2.x differ).
 	const showing = state.rentengine.db.showings[showingsBefore];
+	const leads = { Avery: ok, Blake: refused };
+	const booked = leads[showing.prospect.firstName];
+	const other = booked === ok ? refused : ok;
+	assert.ok(booked, `the showing is for one of the two leads: ${showing.prospect.firstName}`);
 	assert.equal(showing.unitId, reUnit.id, "the lead's desired unit, mapped to RentEngine");
-	assert.equal(showing.prospect.firstName, 'Avery');
-	assert.equal(showing.prospect.email, 'avery.quinn@example.test');
-	assert.equal(showing.prospect.phone, '3035550142');
+	assert.equal(showing.prospect.email, booked === ok ? 'avery.quinn@example.test' : 'blake.moss@example.test');
+	assert.equal(showing.prospect.phone, booked === ok ? '3035550142' : '3035550143');
 	const [created1] = lab.nodeItems(runData, 'Create showing');
 	assert.equal(created1.json.showing?.id ?? created1.json.id, showing.id);
 	const [slots] = lab.nodeItems(runData, 'Return the free slots');
-	assert.equal(slots.json.leadId, refused['@attributes'].applicationId);
+	assert.equal(slots.json.leadId, other['@attributes'].applicationId);
 	assert.equal(slots.json.scheduled, false);
 	assert.ok(slots.json.freeSlots.length > 0, 'the free slots are returned');
-	state.figures.flow = { lead: ok['@attributes'].applicationId, showing: showing.id, unit: reUnit.id, refusedLead: slots.json.leadId, freeSlots: slots.json.freeSlots.length };
+	state.figures.flow = { lead: booked['@attributes'].applicationId, showing: showing.id, unit: reUnit.id, refusedLead: slots.json.leadId, freeSlots: slots.json.freeSlots.length };
 	for (const id of [state.triggerWf, flowWf]) await lab.deactivateWorkflow(state.n8n.baseUrl, apiKey, id);
 }, 540_000);
 
