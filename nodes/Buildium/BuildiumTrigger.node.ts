@@ -189,10 +189,13 @@ export class BuildiumTrigger implements INodeType {
 			if (!missing.length) {
 				const path = entity.fetch.replace(/\{(\w+)\}/g, (m, id: string) => encodeURIComponent(String(event[id])));
 				try {
-					json.entity = (await vendorRequest.call(this, buildiumProfile, {
-						method: 'GET',
-						url: `${buildiumBaseUrl(credentials)}${path}`,
-					})) as IDataObject;
+					// The credential the signature was checked with: n8n does not read it again for the lookup.
+					json.entity = (await vendorRequest.call(
+						this,
+						buildiumProfile,
+						{ method: 'GET', url: `${buildiumBaseUrl(credentials)}${path}` },
+						credentials,
+					)) as IDataObject;
 				} catch (error) {
 					// The event still starts the workflow (nothing is lost); the failed lookup is said, not hidden.
 					json.entity = null;

@@ -22,10 +22,15 @@ const person = (r: IDataObject) => [r.FirstName, r.LastName].filter(Boolean).joi
 function search(path: string, label: Label, qs: IDataObject = {}) {
 	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 		const offset = Number(paginationToken ?? 0);
-		const base = buildiumBaseUrl(await this.getCredentials('buildiumApi'));
+		const credentials = await this.getCredentials('buildiumApi');
 		const records =
 			buildiumProfile.extractItems(
-				await vendorRequest.call(this, buildiumProfile, { method: 'GET', url: `${base}${path}`, qs: { ...qs, limit: PAGE, offset } }),
+				await vendorRequest.call(
+					this,
+					buildiumProfile,
+					{ method: 'GET', url: `${buildiumBaseUrl(credentials)}${path}`, qs: { ...qs, limit: PAGE, offset } },
+					credentials,
+				),
 			) ?? [];
 		const wanted = filter?.toLowerCase();
 		return {

@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { entrataBaseUrl } from '../../credentials/EntrataApi.credentials';
-import { nextLinkQuery, toZonedText, vendorResponse, zonedTextToMillis } from '../common/transport';
+import { linkHeaderPages, toZonedText, vendorResponse, zonedTextToMillis } from '../common/transport';
 import { ENTRATA_PAGING, ENTRATA_ZONE, entrataProfile, entrataRecords } from './common/profile';
 
 /** What each event polls, how a record is identified, and which timestamp moves the cursor. */
@@ -50,7 +50,6 @@ interface TriggerState {
 }
 
 const DAY_MS = 86_400_000;
-const PAGE_GUARD = 1000;
 
 function propertyIdsOf(raw: unknown): string[] {
 	const list = (Array.isArray(raw) ? raw : String(raw ?? '').split(',')).map((v) => String(v).trim()).filter(Boolean);
@@ -66,32 +65,27 @@ async function fetchRecords(this: IPollFunctions, source: EventSource, propertyI
 		// A day ahead: Entrata's clock (or the record's wall time) may run ahead of ours.
 		params[source.window.to] = toZonedText(Date.now() + DAY_MS, ENTRATA_ZONE, 'date') as string;
 	}
-	const records: IDataObject[] = [];
-	let page = ENTRATA_PAGING.firstPage;
-	for (let guard = 0; guard < PAGE_GUARD; guard++) {
-		const response = await vendorResponse.call(this, entrataProfile, {
-			method: 'POST',
-			baseURL: entrataBaseUrl(credentials),
-			url: `/${source.service}`,
-			qs: { [ENTRATA_PAGING.pageParameter]: page, [ENTRATA_PAGING.sizeParameter]: ENTRATA_PAGING.maxPageSize },
-			headers: { Accept: 'application/json', 'Content-Type': 'application/json; charset=utf-8', ...ENTRATA_PAGING.requestHeaders },
-			body: { auth: { type: 'apikey' }, method: { name: source.method, version: source.version, params } },
-		});
-		const batch = entrataRecords(response.body) ?? [];
-		records.push(...batch);
-		const headers = (response.headers ?? {}) as Record<string, unknown>;
-		const link = headers.link === undefined ? undefined : String(headers.link);
-		const next = nextLinkQuery(link);
-		if (next) {
-			page = Number(next.get(ENTRATA_PAGING.pageParameter));
-			continue;
-		}
-		const total = Number(headers[ENTRATA_PAGING.totalCountHeader ?? ''] ?? Number.NaN);
-		const fetched = (page - ENTRATA_PAGING.firstPage + 1) * ENTRATA_PAGING.maxPageSize;
-		if (link !== undefined || batch.length < ENTRATA_PAGING.maxPageSize || (Number.isFinite(total) && fetched >= total)) break;
-		page++;
-	}
-	return records;
+	// The node's own pager (Link rel="next", else X-Total-Count, else a short page), fed by programmatic requests
+	// with the credential read once per poll.
+	const qs: IDataObject = {};
+	const send = async () => {
+		const response = await vendorResponse.call(
+			this,
+			entrataProfile,
+			{
+				method: 'POST',
+				baseURL: entrataBaseUrl(credentials),
+				url: `/${source.service}`,
+				qs: { ...qs },
+				headers: { Accept: 'application/json', 'Content-Type': 'application/json; charset=utf-8', ...ENTRATA_PAGING.requestHeaders },
+				body: { auth: { type: 'apikey' }, method: { name: source.method, version: source.version, params } },
+			},
+			credentials,
+		);
+		const records = entrataRecords(response.body) ?? [];
+		return { items: records.map((json) => ({ json })), body: response.body, headers: (response.headers ?? {}) as Record<string, unknown> };
+	};
+	return (await linkHeaderPages(ENTRATA_PAGING, qs, send, Number.POSITIVE_INFINITY)).map((item) => item.json);
 }
 
 export class EntrataTrigger implements INodeType {

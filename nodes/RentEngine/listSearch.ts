@@ -6,12 +6,13 @@ import { rentEngineBaseUrl, rentEngineProfile } from './common/profile';
 const PAGE = 100;
 
 async function listPage(this: ILoadOptionsFunctions, url: string, page: number, qs: IDataObject = {}) {
-	const base = rentEngineBaseUrl(await this.getCredentials('rentEngineApi'));
-	const body = await vendorRequest.call(this, rentEngineProfile, {
-		method: 'GET',
-		url: `${base}${url}`,
-		qs: { ...qs, limit: PAGE, page_number: page },
-	});
+	const credentials = await this.getCredentials('rentEngineApi');
+	const body = await vendorRequest.call(
+		this,
+		rentEngineProfile,
+		{ method: 'GET', url: `${rentEngineBaseUrl(credentials)}${url}`, qs: { ...qs, limit: PAGE, page_number: page } },
+		credentials,
+	);
 	return rentEngineProfile.extractItems(body) ?? [];
 }
 

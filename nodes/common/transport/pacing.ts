@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { sleep, type IDataObject } from 'n8n-workflow';
 
 import type { VendorProfile } from './profile';
+import { header } from './retry';
 
 /**
  * One request's place in a budget: `at` is its reserved start until it goes out, then the latest time the vendor
@@ -136,13 +137,6 @@ export async function pace(profile: VendorProfile, key: string, maxWaitMs = 60_0
 		await sleep(more);
 	}
 	return slot;
-}
-
-function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const value = headers[name.toLowerCase()] ?? headers[name];
-	if (Array.isArray(value)) return String(value[0]);
-	return value === undefined || value === null ? undefined : String(value);
 }
 
 /**

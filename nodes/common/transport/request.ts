@@ -123,20 +123,27 @@ export async function vendorRequest<T = unknown>(
 	this: RequestContext,
 	profile: VendorProfile,
 	options: IHttpRequestOptions,
+	credentials?: ICredentialDataDecryptedObject,
 ): Promise<T> {
-	return (await vendorResponse.call(this, profile, options)).body as T;
+	return (await vendorResponse.call(this, profile, options, credentials)).body as T;
 }
 
-/** Like vendorRequest, with the status and headers too (paging by headers). */
+/**
+ * Like vendorRequest, with the status and headers too (paging by headers). `known`: the credential when the caller has
+ * read it already (a trigger checking a delivery, a list search building its URL); it is then not read again, neither
+ * here nor by n8n's auth helper.
+ */
 export async function vendorResponse(
 	this: RequestContext,
 	profile: VendorProfile,
 	options: IHttpRequestOptions,
+	known?: ICredentialDataDecryptedObject,
 ): Promise<HttpResponseLike> {
 	const node = this.getNode();
 	const paced = Boolean(profile.rateLimit || profile.rateLimitHeaders);
 	const hooked = Boolean(profile.prepareRequest || profile.parseResponse);
-	const credentials = paced || hooked ? ((await this.getCredentials(profile.credentialType)) as ICredentialDataDecryptedObject) : {};
+	const credentials = known ?? (paced || hooked ? ((await this.getCredentials(profile.credentialType)) as ICredentialDataDecryptedObject) : {});
+	const decrypted = known ? { credentialsDecrypted: { id: 'resolved', name: profile.credentialType, type: profile.credentialType, data: known } } : undefined;
 	let request: IHttpRequestOptions = {
 		json: true,
 		...options,
@@ -155,6 +162,7 @@ export async function vendorResponse(
 				this,
 				profile.credentialType,
 				request,
+				decrypted,
 			)) as HttpResponseLike;
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);

@@ -21,10 +21,14 @@ export function isTransientNetworkCode(code: unknown): boolean {
 	return typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code);
 }
 
-function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+/**
+ * A response header by name, whatever its case in the headers object. A header sent several times (an array) gives
+ * its first value, or with `all` every value joined by ", " as HTTP would fold them (several `Link` headers).
+ */
+export function header(headers: Record<string, unknown> | undefined, name: string, all = false): string | undefined {
 	if (!headers) return undefined;
 	const value = headers[name] ?? headers[name.toLowerCase()];
-	if (Array.isArray(value)) return String(value[0]);
+	if (Array.isArray(value)) return all ? value.map(String).join(', ') : String(value[0]);
 	return value === undefined || value === null ? undefined : String(value);
 }
 

@@ -26,7 +26,7 @@ import { DateTime } from 'luxon';
 import { observe, pace, pacingKey, settleSlot } from './pacing';
 import type { EnvelopePaging, LinkHeaderPaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
 import { checkResponse, isIdempotentRequest, normalizeTransportError, parseVendorBody, retryDecider } from './request';
-import { resolvePolicy, withRetry } from './retry';
+import { header, resolvePolicy, withRetry } from './retry';
 
 type PostReceiveFn = (
 	this: IExecuteSingleFunctions,
@@ -320,7 +320,7 @@ async function numberedPages(paging: PageNumberPaging | OffsetPaging, sendPage: 
 	const first = await sendPage(pageQs(0));
 	const results: INodeExecutionData[] = [...first.items];
 	const totalHeader = paging.style === 'offset' ? paging.totalHeader : undefined;
-	const total = totalHeader ? Number(headerValue(first.headers, totalHeader)) : Number.NaN;
+	const total = totalHeader ? Number(header(first.headers, totalHeader)) : Number.NaN;
 	if (Number.isInteger(total) && total >= 0) {
 		const pages = Math.ceil(Math.min(total, limit) / pageSize);
 		const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 1);
@@ -384,12 +384,6 @@ async function timeWindowPages(
 	return results.slice(0, limit);
 }
 
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name.toLowerCase()] ?? headers[name];
-	if (value === undefined || value === null) return undefined;
-	return Array.isArray(value) ? value.map(String).join(', ') : String(value);
-}
-
 /** The query of the `rel="next"` target of an RFC 8288 Link header, or undefined. */
 export function nextLinkQuery(link: string | undefined): URLSearchParams | undefined {
 	if (!link) return undefined;
@@ -409,7 +403,7 @@ export function nextLinkQuery(link: string | undefined): URLSearchParams | undef
  * Page numbers led by response headers (see LinkHeaderPaging): `Link rel="next"`, else `X-Total-Count`, else a full
  * page. The page size stays constant across pages.
  */
-async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: Send, limit: number) {
+export async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: Send, limit: number) {
 	const pageSize = Math.min(paging.maxPageSize, limit);
 	const results: INodeExecutionData[] = [];
 	let page = paging.firstPage;
@@ -418,7 +412,7 @@ async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: 
 		qs[paging.sizeParameter] = pageSize;
 		const { items, headers } = await send();
 		results.push(...items);
-		const link = headerValue(headers, 'link');
+		const link = header(headers, 'link', true);
 		const next = nextLinkQuery(link);
 		if (link !== undefined && !next) break; // links were sent and none says "next": the last page
 		if (next) {
@@ -427,7 +421,7 @@ async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: 
 			page = nextPage;
 			continue;
 		}
-		const total = paging.totalCountHeader ? Number(headerValue(headers, paging.totalCountHeader)) : Number.NaN;
+		const total = paging.totalCountHeader ? Number(header(headers, paging.totalCountHeader)) : Number.NaN;
 		const fetched = (page - paging.firstPage + 1) * pageSize;
 		if (Number.isFinite(total)) {
 			if (fetched >= total || !items.length) break;
