@@ -1,8 +1,6 @@
-import { tidyDescription } from './model.mjs';
-
 // Emits TypeScript description files from the operation model. Output is deterministic: the same
 // spec + overrides always give byte-identical files (checked by `npm run generate -- --check`).
-import { humanize } from './model.mjs';
+import { humanize, tidyDescription } from './model.mjs';
 
 /** Raw code in the output; the names it calls are collected so the file imports exactly those. */
 let usedHelpers = new Set();
