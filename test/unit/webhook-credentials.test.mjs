@@ -63,3 +63,34 @@ test('entries expire after the TTL; without a credential ID nothing is cached', 
 	await verifyWithCredential(anonymous, 'demoApi', matches('s1'));
 	assert.equal(anonymous.reads, 2);
 });
+
+test('deliveries arriving together share one read; a failed read is not kept', async () => {
+	const ctx = context({ webhookSecret: 's1' });
+	const slow = ctx.getCredentials;
+	ctx.getCredentials = async () => {
+		await sleep(30);
+		return await slow();
+	};
+	const results = await Promise.all(Array.from({ length: 10 }, () => verifyWithCredential(ctx, 'demoApi', matches('s1'))));
+	assert.deepEqual(results.map((r) => r.ok), Array(10).fill(true));
+	assert.equal(ctx.reads, 1, 'ten concurrent cold deliveries, one credential read');
+
+	// A burst of forged deliveries after the refresh interval: one re-read between them, not one each.
+	await sleep(40);
+	const forged = await Promise.all(Array.from({ length: 10 }, () => verifyWithCredential(ctx, 'demoApi', matches('forged'), { refreshMs: 20 })));
+	assert.deepEqual(forged.map((r) => r.ok), Array(10).fill(false));
+	assert.equal(ctx.reads, 2);
+
+	const broken = context({ webhookSecret: 's1' }, 'cred-2');
+	let fail = true;
+	broken.getCredentials = async () => {
+		broken.reads++;
+		if (fail) throw new Error('credential could not be decrypted');
+		return { webhookSecret: 's1' };
+	};
+	const failed = await Promise.allSettled([verifyWithCredential(broken, 'demoApi', matches('s1')), verifyWithCredential(broken, 'demoApi', matches('s1'))]);
+	assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+	assert.equal(broken.reads, 1, 'both waited for the same failing read');
+	fail = false;
+	assert.equal((await verifyWithCredential(broken, 'demoApi', matches('s1'))).ok, true, 'the next delivery reads again');
+});

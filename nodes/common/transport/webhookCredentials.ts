@@ -25,6 +25,8 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
+/** Reads under way, per credential: deliveries arriving meanwhile wait for the same read instead of starting their own. */
+const reading = new Map<string, Promise<ICredentialDataDecryptedObject>>();
 const MAX_ENTRIES = 500;
 
 export interface CachedCredentialOptions {
@@ -38,12 +40,20 @@ function keyFor(ctx: IWebhookFunctions, type: string): string | undefined {
 }
 
 async function read(ctx: IWebhookFunctions, type: string, key: string | undefined): Promise<ICredentialDataDecryptedObject> {
-	const data = await ctx.getCredentials(type);
-	if (key) {
+	if (!key) return await ctx.getCredentials(type);
+	const pending = reading.get(key);
+	if (pending) return await pending;
+	const started = ctx.getCredentials(type).then((data) => {
 		if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
 		entries.set(key, { data, readAt: Date.now() });
+		return data;
+	});
+	reading.set(key, started);
+	try {
+		return await started;
+	} finally {
+		reading.delete(key);
 	}
-	return data;
 }
 
 /**
@@ -70,4 +80,5 @@ export async function verifyWithCredential(
 /** For tests: forget every cached credential. */
 export function clearWebhookCredentialCache(): void {
 	entries.clear();
+	reading.clear();
 }
