@@ -180,11 +180,10 @@ export class EntrataTrigger implements INodeType {
 
 		// Static data, never process memory: the state survives restarts and moves between queue-mode workers.
 		const state = this.getWorkflowStaticData('node') as TriggerState;
-		if (state.event !== eventName) {
-			state.event = eventName;
-			state.properties = {};
-		}
-		const properties = (state.properties ??= {});
+		// A new object, assigned to the static data at the end: n8n notices changes only through its own proxies, and an
+		// object added during this process's life is not one, so mutating it in place would not be saved (a restart
+		// then emitted the last records again).
+		const properties: Record<string, PropertyState> = state.event === eventName ? { ...(state.properties ?? {}) } : {};
 		const out: INodeExecutionData[] = [];
 		for (const propertyId of propertyIds) {
 			const known = properties[propertyId];
@@ -209,6 +208,8 @@ export class EntrataTrigger implements INodeType {
 			fresh.sort((a, b) => a.stamp - b.stamp);
 			out.push(...fresh.map(({ record }) => ({ json: record })));
 		}
+		state.event = eventName;
+		state.properties = properties;
 		return out.length ? [out] : null;
 	}
 }

@@ -75,7 +75,7 @@ export function makeCredentialsHelper(credentialTypes, credentialData) {
 	};
 }
 
-function makeWorkflow(nodeType, parameters, credentialType) {
+function makeWorkflow(nodeType, parameters, credentialType, staticData = {}) {
 	const typeName = `CUSTOM.${nodeType.description.name}`;
 	const nodeTypes = {
 		getByName: () => nodeType,
@@ -92,7 +92,7 @@ function makeWorkflow(nodeType, parameters, credentialType) {
 		parameters: NodeHelpers.getNodeParameters(nodeType.description.properties, parameters, true, false, null, nodeType.description),
 		credentials: credentialType ? { [credentialType]: { id: 'cred-1', name: 'Test credential' } } : undefined,
 	};
-	const workflow = new Workflow({ id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData: {}, settings: {} });
+	const workflow = new Workflow({ id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false, nodeTypes, staticData, settings: {} });
 	return { workflow, node };
 }
 
@@ -162,10 +162,24 @@ export async function testCredential(credentialType, typeName, data) {
  * `activation`: 'update' is what n8n 2.x's scheduler gives its scheduled polls; 'activate' / 'init' are the test poll
  * it runs when a workflow is activated or n8n starts.
  */
-export async function runPoll(nodeType, { parameters, credentials = {}, credentialTypes = {}, staticData = {}, mode = 'trigger', activation = 'update' }) {
+/**
+ * A workflow holding a poll node the way n8n holds an active one: static data as n8n's Workflow wraps it (observable;
+ * `workflow.staticData.__dataChanged` tells whether n8n would save it), built from what the database would hold.
+ */
+export function pollWorkflow(nodeType, { parameters, persisted = {} }) {
 	const credentialType = nodeType.description.credentials?.[0]?.name;
-	const { workflow, node } = makeWorkflow(nodeType, parameters, credentialType);
+	return makeWorkflow(nodeType, parameters, credentialType, JSON.parse(JSON.stringify(persisted)));
+}
+
+/**
+ * One poll. `staticData`: a plain object standing for the node's static data; or `active` (from pollWorkflow): the
+ * node's static data read through n8n's Workflow, as in an active workflow.
+ */
+export async function runPoll(nodeType, { parameters, credentials = {}, credentialTypes = {}, staticData = {}, mode = 'trigger', activation = 'update', active }) {
+	const credentialType = nodeType.description.credentials?.[0]?.name;
+	const { workflow, node } = active ?? makeWorkflow(nodeType, parameters, credentialType);
 	const additionalData = makeAdditionalData(makeCredentialsHelper(credentialTypes, credentials));
-	const context = new PollContext(workflow, node, additionalData, mode, activation, undefined, undefined, undefined, undefined, () => staticData);
+	const nodeStaticData = active ? () => workflow.getStaticData('node', node) : () => staticData;
+	const context = new PollContext(workflow, node, additionalData, mode, activation, undefined, undefined, undefined, undefined, nodeStaticData);
 	return await nodeType.poll.call(context);
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import { loadPackage, runPoll } from '../harness/routing.mjs';
+import { loadPackage, pollWorkflow, runPoll } from '../harness/routing.mjs';
 import { denverText, startEntrataSimulator } from '../simulators/entrata.mjs';
 
 let sim;
@@ -50,6 +50,41 @@ beforeEach(async () => {
 });
 
 describe('New Lead', () => {
+	test("state changes reach n8n's database: what n8n saves after an emitting poll is what a restart reads", async () => {
+		// n8n keeps an active workflow's static data behind its observable proxies and writes it to the database only
+		// when `__dataChanged` is set: after activation and when a poll emits (never after a poll that emits nothing).
+		// A restart builds a new Workflow from what was written.
+		const parameters = { event: 'newLead', propertyIds: '100', options: {} };
+		let database = {};
+		const save = (active) => {
+			if (active.workflow.staticData.__dataChanged !== true) return false;
+			database = JSON.parse(JSON.stringify(active.workflow.staticData));
+			active.workflow.staticData.__dataChanged = false;
+			return true;
+		};
+		const pollActive = async (active) => {
+			const out = await runPoll(pkg.nodes.entrataTrigger, { parameters, credentials: credential(), credentialTypes: pkg.credentials, active });
+			return out ? out[0].map((i) => i.json.applicationId) : [];
+		};
+
+		let active = pollWorkflow(pkg.nodes.entrataTrigger, { parameters, persisted: database });
+		assert.deepEqual(await pollActive(active), [], 'activation poll: the baseline');
+		assert.equal(save(active), true, 'saved on activation');
+		assert.deepEqual(await pollActive(active), []);
+		const a = await newLead(100, 'Ada');
+		assert.deepEqual(await pollActive(active), [a]);
+		assert.equal(save(active), true, 'the emitting poll changed the static data n8n saves');
+		assert.deepEqual(await pollActive(active), []);
+
+		// Restart: n8n reads the database again; A must not come back, B (arrived while down) must.
+		const b = await newLead(100, 'Grace');
+		active = pollWorkflow(pkg.nodes.entrataTrigger, { parameters, persisted: database });
+		assert.deepEqual(await pollActive(active), [b], 'start-up poll: only the lead that arrived while n8n was down');
+		assert.equal(save(active), true);
+		active = pollWorkflow(pkg.nodes.entrataTrigger, { parameters, persisted: database });
+		assert.deepEqual(await pollActive(active), [], 'a second restart emits nothing again');
+	});
+
 	test('each new lead starts exactly one execution across polls and a restart', async () => {
 		const staticData = {};
 		assert.deepEqual(await poll(staticData), [], 'the first poll only remembers');
