@@ -21,6 +21,8 @@ export const ENTRATA_PAGING: LinkHeaderPaging = {
 	maxPageSize: 500,
 	requestHeaders: { 'X-Send-Pagination-Links': '1' },
 	totalCountHeader: 'x-total-count',
+	// A Return All of 10 000 leases is 20 pages of 500: after the first, 4 at a time (per-service budgets still paced).
+	concurrency: 4,
 };
 
 /** XML as Entrata writes it: attributes are what its JSON calls `@attributes`. */
