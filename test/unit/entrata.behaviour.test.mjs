@@ -131,6 +131,22 @@ describe('paging (page_no / per_page)', () => {
 		assert.ok(leaseRequests().every((r) => r.headers['x-send-pagination-links'] === '1'));
 	});
 
+	test('after the first page (X-Total-Count), the rest come 4 at a time, in the vendor order', async () => {
+		sim.seed({ leasesPerProperty: 2600 });
+		sim.setLatency(150);
+		try {
+			const started = Date.now();
+			const items = await run({ resource: 'lease', operation: 'getLeases', propertyId: 100, returnAll: true });
+			const ms = Date.now() - started;
+			assert.deepEqual(items.map((i) => i.json.id), sim.db.leases.filter((l) => l.propertyId === 100).map((l) => l['@attributes'].id));
+			assert.deepEqual(leaseRequests().map((r) => r.query.page_no).sort(), ['1', '2', '3', '4', '5', '6']);
+			// 1 + ⌈5 / 4⌉ rounds of 150 ms, not 6.
+			assert.ok(ms < 6 * 150, `${ms} ms`);
+		} finally {
+			sim.setLatency(0);
+		}
+	});
+
 	test('without links, X-Total-Count ends the walk (no empty extra page on an exact multiple)', async () => {
 		sim.paginationLinks = false;
 		sim.seed({ leasesPerProperty: 1000 });

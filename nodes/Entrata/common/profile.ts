@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { entrataAuthType } from '../../../credentials/EntrataApi.credentials';
 import {
 	createXmlCodec,
-	isoCompanion,
+	fromZonedText,
 	type LinkHeaderPaging,
 	type VendorErrorInfo,
 	type VendorProfile,
@@ -21,6 +21,8 @@ export const ENTRATA_PAGING: LinkHeaderPaging = {
 	maxPageSize: 500,
 	requestHeaders: { 'X-Send-Pagination-Links': '1' },
 	totalCountHeader: 'x-total-count',
+	// A Return All of 10 000 leases is 20 pages of 500: after the first, 4 at a time (per-service budgets still paced).
+	concurrency: 4,
 };
 
 /** XML as Entrata writes it: attributes are what its JSON calls `@attributes`. */
@@ -73,11 +75,26 @@ export function normalizeEntrata(value: unknown, zone?: string): unknown {
 		}
 		record[key] = v as IDataObject;
 		if (zone && typeof v === 'string' && v.length >= 10 && v.charCodeAt(2) === 47) {
-			const companion = isoCompanion(record, key, v, zone);
-			if (companion && !(companion[0] in value)) record[companion[0]] = companion[1];
+			const iso = fromZonedText(v, zone);
+			if (iso !== undefined) {
+				const name = companionName(key);
+				if (!(name in record) && !(name in value)) record[name] = iso;
+			}
 		}
 	}
 	return record;
+}
+
+/** `createdOn` → `createdOnIso`, one string per field name rather than one per record. */
+const companionNames = new Map<string, string>();
+function companionName(key: string): string {
+	let name = companionNames.get(key);
+	if (name === undefined) {
+		name = `${key}Iso`;
+		if (companionNames.size >= 10_000) companionNames.clear();
+		companionNames.set(key, name);
+	}
+	return name;
 }
 
 /** The records of a response: `response.result`'s one list, else the result itself as one record. */

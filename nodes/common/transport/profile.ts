@@ -123,6 +123,11 @@ export interface LinkHeaderPaging {
 	maxPageSize: number;
 	requestHeaders?: Record<string, string>;
 	totalCountHeader?: string;
+	/**
+	 * When the first page carries `totalCountHeader` and its next page is simply the next number, the remaining
+	 * pages are fetched this many at a time (within the profile's pacing), keeping the vendor's order. Default 1.
+	 */
+	concurrency?: number;
 }
 
 export type Paging = PageNumberPaging | OffsetPaging | TimeWindowPaging | EnvelopePaging | LinkHeaderPaging;

@@ -282,7 +282,7 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 				return await envelopePages.call(this, paging, qs, send, limit);
 			case 'linkHeader':
 				requestData.options.headers = { ...(requestData.options.headers ?? {}), ...(paging.requestHeaders ?? {}) };
-				return await linkHeaderPages(paging, qs, send, limit);
+				return await linkHeaderPages(paging, qs, send, limit, sendPage);
 			default:
 				return await numberedPages(paging, sendPage, limit);
 		}
@@ -403,7 +403,7 @@ export function nextLinkQuery(link: string | undefined): URLSearchParams | undef
  * Page numbers led by response headers (see LinkHeaderPaging): `Link rel="next"`, else `X-Total-Count`, else a full
  * page. The page size stays constant across pages.
  */
-export async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: Send, limit: number) {
+export async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject, send: Send, limit: number, sendPage?: SendPage) {
 	const pageSize = Math.min(paging.maxPageSize, limit);
 	const results: INodeExecutionData[] = [];
 	let page = paging.firstPage;
@@ -415,13 +415,21 @@ export async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject,
 		const link = header(headers, 'link', true);
 		const next = nextLinkQuery(link);
 		if (link !== undefined && !next) break; // links were sent and none says "next": the last page
+		const total = paging.totalCountHeader ? Number(header(headers, paging.totalCountHeader)) : Number.NaN;
+		const nextPage = next ? Number(next.get(paging.pageParameter)) : page + 1;
+		// The first page told how many there are, and the next one is simply the next number: the rest at once.
+		const pages = Math.ceil(Math.min(total, limit) / pageSize);
+		if (sendPage && (paging.concurrency ?? 1) > 1 && guard === 0 && nextPage === page + 1 && Number.isInteger(total) && pages > 1 && items.length) {
+			const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page + 1 + i);
+			const pageQs = (p: number): IDataObject => ({ [paging.pageParameter]: p, [paging.sizeParameter]: pageSize });
+			for (const { items: more } of await mapBounded(rest, paging.concurrency ?? 1, async (p) => await sendPage(pageQs(p)))) results.push(...more);
+			break;
+		}
 		if (next) {
-			const nextPage = Number(next.get(paging.pageParameter));
 			if (!Number.isInteger(nextPage) || nextPage <= page) break;
 			page = nextPage;
 			continue;
 		}
-		const total = paging.totalCountHeader ? Number(header(headers, paging.totalCountHeader)) : Number.NaN;
 		const fetched = (page - paging.firstPage + 1) * pageSize;
 		if (Number.isFinite(total)) {
 			if (fetched >= total || !items.length) break;

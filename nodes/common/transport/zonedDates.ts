@@ -9,7 +9,7 @@
  * exist and moves forward by the gap (03:30 MDT); a wall time in the autumn overlap (01:30 on the first Sunday of
  * November happens twice) is read as the first occurrence, still daylight time (-06:00 in Denver), as java.time does.
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 export type ZonedFormat = 'date' | 'dateTime' | 'month';
 
@@ -63,22 +63,72 @@ export function toZonedText(value: unknown, zone: string, format: ZonedFormat = 
 	return dt ? dt.toFormat(FORMATS[format]) : value;
 }
 
-/** The vendor's text (`MM/DD/YYYY[THH:MM[:SS]]`) as ISO 8601 with the zone's offset; undefined for other text. */
 /**
- * Offsets of whole months, then of whole days, without a DST change, by zone ('' = there is a change inside: look
- * closer). Most months have none, so a large response costs a few luxon calls per month it spans.
+ * Offsets per zone, of whole months and then of whole days without a DST change ('' = there is a change inside: look
+ * closer), keyed by number (year × 16 + month, then that × 32 + day). Most months have none, so a large response
+ * costs two offset look-ups per month it spans.
  */
-const spanOffsets = new Map<string, string>();
+interface ZoneOffsets {
+	zone: IANAZone;
+	/** Whole years without a change (years before DST, or without it): one look-up for twelve months. */
+	years: Map<number, string>;
+	months: Map<number, string>;
+	days: Map<number, string>;
+}
+const zoneOffsets = new Map<string, ZoneOffsets>();
 const SPAN_CACHE_LIMIT = 100_000;
 
-function spanOffset(key: string, bounds: () => [DateTime, DateTime]): string {
-	let offset = spanOffsets.get(key);
-	if (offset === undefined) {
-		const [start, end] = bounds();
-		offset = start.isValid && end.isValid && start.offset === end.offset ? start.toFormat('ZZ') : '';
-		if (spanOffsets.size >= SPAN_CACHE_LIMIT) spanOffsets.clear();
-		spanOffsets.set(key, offset);
+function offsetsOf(zone: string): ZoneOffsets {
+	let offsets = zoneOffsets.get(zone);
+	if (offsets === undefined) {
+		offsets = { zone: IANAZone.create(zone), years: new Map(), months: new Map(), days: new Map() };
+		zoneOffsets.set(zone, offsets);
 	}
+	return offsets;
+}
+
+/** The offset of a span (a month or a day) when it has one throughout, else ''. */
+function steadyOffset(start: DateTime, end: DateTime): string {
+	return start.isValid && end.isValid && start.offset === end.offset ? start.toFormat('ZZ') : '';
+}
+
+const HOUR = 3_600_000;
+/** UTC midnight of a calendar day (any year: Date.UTC reads 0–99 as 1900–1999). */
+function utcMidnight(year: number, month: number, day: number): number {
+	const date = new Date(Date.UTC(2000, month - 1, day));
+	date.setUTCFullYear(year);
+	return date.getTime();
+}
+
+/**
+ * The zone's offset throughout the local days [first, last] of a month when it has one: the same offset 15 hours
+ * before the first day starts in UTC and 15 hours after the last one ends covers the local days whatever the offset
+ * (the wall clock is never more than 14 hours from UTC). undefined when the offset differs (or the zone is unknown):
+ * the caller then asks luxon about the local span itself.
+ */
+function quickSteadyOffset(offsets: ZoneOffsets, year: number, month: number, first: number, last: number): string | undefined {
+	if (!offsets.zone.isValid) return undefined;
+	const from = utcMidnight(year, month, first) - 15 * HOUR;
+	const a = offsets.zone.offset(from);
+	return Number.isFinite(a) && a === offsets.zone.offset(utcMidnight(year, month, last) + 39 * HOUR) ? offsets.zone.formatOffset(from, 'short') : undefined;
+}
+
+/**
+ * The same for a whole year, read at every month's start (as the months would be: a change and its way back inside
+ * one month would be missed either way), so a year without DST costs 13 look-ups instead of 24.
+ */
+function quickSteadyYear(offsets: ZoneOffsets, year: number): string | undefined {
+	if (!offsets.zone.isValid) return undefined;
+	const from = utcMidnight(year, 1, 1) - 15 * HOUR;
+	const a = offsets.zone.offset(from);
+	if (!Number.isFinite(a) || a !== offsets.zone.offset(utcMidnight(year, 12, 31) + 39 * HOUR)) return undefined;
+	for (let month = 2; month <= 12; month++) if (offsets.zone.offset(utcMidnight(year, month, 1) - 15 * HOUR) !== a) return undefined;
+	return offsets.zone.formatOffset(from, 'short');
+}
+
+function remember(cache: Map<number, string>, key: number, offset: string): string {
+	if (cache.size >= SPAN_CACHE_LIMIT) cache.clear();
+	cache.set(key, offset);
 	return offset;
 }
 
@@ -89,39 +139,86 @@ function daysInMonth(year: number, month: number): number {
 
 /** The offset of a whole month (or of the day, in a month with a DST change); '' on the change day itself. */
 function dayOffset(zone: string, year: number, month: number, day: number): string {
-	const whole = spanOffset(`${zone}|${year}-${month}`, () => {
-		const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
-		return [first, first.endOf('month')];
-	});
+	const offsets = offsetsOf(zone);
+	const monthKey = year * 16 + month;
+	let yearly = offsets.years.get(year);
+	if (yearly === undefined) yearly = remember(offsets.years, year, quickSteadyYear(offsets, year) ?? '');
+	if (yearly) return yearly;
+	let whole = offsets.months.get(monthKey);
+	if (whole === undefined) {
+		let offset = quickSteadyOffset(offsets, year, month, 1, daysInMonth(year, month));
+		if (offset === undefined) {
+			const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
+			offset = steadyOffset(first, first.endOf('month'));
+		}
+		whole = remember(offsets.months, monthKey, offset);
+	}
 	if (whole) return whole;
-	return spanOffset(`${zone}|${year}-${month}-${day}`, () => [
-		DateTime.fromObject({ year, month, day, hour: 0 }, { zone }),
-		DateTime.fromObject({ year, month, day, hour: 23, minute: 59, second: 59 }, { zone }),
-	]);
+	const dayKey = monthKey * 32 + day;
+	const known = offsets.days.get(dayKey);
+	if (known !== undefined) return known;
+	return remember(
+		offsets.days,
+		dayKey,
+		quickSteadyOffset(offsets, year, month, day, day) ??
+			steadyOffset(DateTime.fromObject({ year, month, day, hour: 0 }, { zone }), DateTime.fromObject({ year, month, day, hour: 23, minute: 59, second: 59 }, { zone })),
+	);
 }
 
 const pad = (n: string | undefined) => (n === undefined ? '00' : n);
 
-/**
- * The vendor's text (`MM/DD/YYYY[THH:MM[:SS]]`) as ISO 8601 with the zone's offset; undefined for other text. A date
- * in a month without a DST change costs a string concatenation (the month's offset is cached); the change days go
- * through luxon.
- */
-export function fromZonedText(text: unknown, zone: string): string | undefined {
-	if (typeof text !== 'string' || text.length < 10 || text.length > 24 || text.charCodeAt(2) !== 47 || text.charCodeAt(5) !== 47) return undefined;
-	// Plain dates repeat across records (move-in dates, periods): remember them.
-	if (text.length !== 10) return zonedTextToIso(text, zone);
-	const key = `${zone}|${text}`;
-	let iso = plainDates.get(key);
-	if (iso === undefined) {
-		iso = zonedTextToIso(text, zone) ?? '';
-		if (plainDates.size >= SPAN_CACHE_LIMIT) plainDates.clear();
-		plainDates.set(key, iso);
-	}
-	return iso || undefined;
+/** Two ASCII digits at `i` as a number, -1 when they are not digits. */
+function twoDigits(text: string, i: number): number {
+	const a = text.charCodeAt(i) - 48;
+	const b = text.charCodeAt(i + 1) - 48;
+	return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-const plainDates = new Map<string, string>();
+/**
+ * The vendor's text (`MM/DD/YYYY[THH:MM[:SS]]`) as ISO 8601 with the zone's offset; undefined for other text. The two
+ * forms a response is made of (`MM/DD/YYYY`, `MM/DD/YYYYTHH:MM:SS`) in a month without a DST change are read by
+ * character and written in one allocation (the month's offset is cached); other forms go through the pattern, the
+ * change days through luxon.
+ */
+export function fromZonedText(text: unknown, zone: string): string | undefined {
+	if (typeof text !== 'string') return undefined;
+	const length = text.length;
+	if (length < 10 || length > 24 || text.charCodeAt(2) !== 47 || text.charCodeAt(5) !== 47) return undefined;
+	if (length !== 10 && !(length === 19 && (text.charCodeAt(10) === 84 || text.charCodeAt(10) === 32) && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58)) {
+		return zonedTextToIso(text, zone);
+	}
+	const month = twoDigits(text, 0);
+	const day = twoDigits(text, 3);
+	const century = twoDigits(text, 6);
+	const yy = twoDigits(text, 8);
+	if (month < 1 || month > 12 || day < 1 || century < 0 || yy < 0) return undefined;
+	const year = century * 100 + yy;
+	if (day > daysInMonth(year, month)) return undefined;
+	let hour = 0;
+	let minute = 0;
+	let second = 0;
+	if (length === 19) {
+		hour = twoDigits(text, 11);
+		minute = twoDigits(text, 14);
+		second = twoDigits(text, 17);
+		if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+	}
+	const offset = dayOffset(zone, year, month, day);
+	if (offset.length !== 6) return offset ? `${text.slice(6, 10)}-${text.slice(0, 2)}-${text.slice(3, 5)}T${length === 19 ? text.slice(11, 19) : '00:00:00'}${offset}` : zonedTextToIso(text, zone);
+	// prettier-ignore
+	return length === 19
+		? String.fromCharCode(
+			text.charCodeAt(6), text.charCodeAt(7), text.charCodeAt(8), text.charCodeAt(9), 45, text.charCodeAt(0), text.charCodeAt(1), 45,
+			text.charCodeAt(3), text.charCodeAt(4), 84, text.charCodeAt(11), text.charCodeAt(12), 58, text.charCodeAt(14), text.charCodeAt(15), 58,
+			text.charCodeAt(17), text.charCodeAt(18),
+			offset.charCodeAt(0), offset.charCodeAt(1), offset.charCodeAt(2), offset.charCodeAt(3), offset.charCodeAt(4), offset.charCodeAt(5),
+		)
+		: String.fromCharCode(
+			text.charCodeAt(6), text.charCodeAt(7), text.charCodeAt(8), text.charCodeAt(9), 45, text.charCodeAt(0), text.charCodeAt(1), 45,
+			text.charCodeAt(3), text.charCodeAt(4), 84, 48, 48, 58, 48, 48, 58, 48, 48,
+			offset.charCodeAt(0), offset.charCodeAt(1), offset.charCodeAt(2), offset.charCodeAt(3), offset.charCodeAt(4), offset.charCodeAt(5),
+		);
+}
 
 function zonedTextToIso(text: string, zone: string): string | undefined {
 	const m = VENDOR_TEXT.exec(text);
