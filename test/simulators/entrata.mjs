@@ -114,9 +114,12 @@ function seedEntrata({ seed = 42, properties = 2, leasesPerProperty = 30, leadsP
 			const id = propertyId * 1000 + c;
 			db.customers.push({ '@attributes': { id }, propertyId, firstName: pick(FIRST), lastName: pick(LAST), email: `resident${id}@example.com`, phone: `303-555-${String(1000 + c).slice(-4)}` });
 		}
+		// One move-in every 9 days, closer together for a large property so its leases span at most ten years (as a real
+		// one's would: 10 000 leases, one every ~9 hours), not centuries.
+		const leaseStepMs = Math.min(9 * 86_400_000, Math.floor((3650 * 86_400_000) / Math.max(1, leasesPerProperty)));
 		for (let l = 0; l < leasesPerProperty; l++) {
 			const id = propertyId * 10000 + l;
-			const moveIn = SEED_EPOCH - (l + 1) * 9 * 86_400_000;
+			const moveIn = SEED_EPOCH - (l + 1) * leaseStepMs;
 			db.leases.push({
 				'@attributes': { id },
 				propertyId,

@@ -306,6 +306,37 @@ describe('Mountain Time (America/Denver)', () => {
 		assert.equal(dates.fromZonedText('02/29/2024', DENVER), '2024-02-29T00:00:00-07:00');
 	});
 
+	test('on the days around each change the fast path agrees with the wall-time reading, minute by minute, also in zones that change at midnight', () => {
+		// Days with a change have their hours cached one by one; zones whose clocks skip or repeat midnight (Santiago,
+		// Havana) used to get the whole day's offset for 00:xx.
+		const { DateTime } = require('luxon');
+		const p = (n) => String(n).padStart(2, '0');
+		let checked = 0;
+		for (const zone of [DENVER, 'America/Santiago', 'America/Havana', 'Europe/London']) {
+			let previous;
+			for (let day = DateTime.utc(2018, 1, 1); day.year < 2027; day = day.plus({ days: 1 })) {
+				const noon = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: 12 }, { zone }).offset;
+				if (previous !== undefined && noon !== previous) {
+					for (const d of [day.minus({ days: 1 }), day]) {
+						for (let hour = 0; hour < 24; hour++) {
+							for (const minute of [0, 29, 30, 59]) {
+								const reference = dates.wallTime({ year: d.year, month: d.month, day: d.day, hour, minute, second: 59 }, zone).toISO({ suppressMilliseconds: true });
+								assert.equal(dates.fromZonedText(`${p(d.month)}/${p(d.day)}/${d.year}T${p(hour)}:${p(minute)}:59`, zone), reference, `${zone} ${d.toISODate()} ${hour}:${minute}`);
+								checked++;
+							}
+						}
+						const midnight = dates.wallTime({ year: d.year, month: d.month, day: d.day }, zone).toISO({ suppressMilliseconds: true });
+						assert.equal(dates.fromZonedText(`${p(d.month)}/${p(d.day)}/${d.year}`, zone), midnight, `${zone} ${d.toISODate()}`);
+					}
+				}
+				previous = noon;
+			}
+		}
+		assert.ok(checked > 4 * 9 * 2 * 2 * 96 * 0.9, `checked ${checked}`);
+		assert.equal(dates.fromZonedText('09/08/2024', 'America/Santiago'), '2024-09-08T01:00:00-03:00', 'a skipped midnight moves forward');
+		assert.equal(dates.fromZonedText('04/06/2024T00:30:00', 'America/Santiago'), '2024-04-06T00:30:00-03:00');
+	});
+
 	test('a date field that is not a date is refused before anything is sent', async () => {
 		await assert.rejects(run({ resource: 'lead', operation: 'getLeads', propertyId: 100, returnAll: true, additionalFields: { createdOnDateFrom: 'yesterday-ish' } }), /"createdOnDateFrom" is not a date/);
 		assert.equal(sim.calls.length, 0);

@@ -74,6 +74,8 @@ interface ZoneOffsets {
 	years: Map<number, string>;
 	months: Map<number, string>;
 	days: Map<number, string>;
+	/** Hours of the days with a change ('' = the change is inside that hour). */
+	hours: Map<number, string>;
 }
 const zoneOffsets = new Map<string, ZoneOffsets>();
 const SPAN_CACHE_LIMIT = 100_000;
@@ -81,15 +83,19 @@ const SPAN_CACHE_LIMIT = 100_000;
 function offsetsOf(zone: string): ZoneOffsets {
 	let offsets = zoneOffsets.get(zone);
 	if (offsets === undefined) {
-		offsets = { zone: IANAZone.create(zone), years: new Map(), months: new Map(), days: new Map() };
+		offsets = { zone: IANAZone.create(zone), years: new Map(), months: new Map(), days: new Map(), hours: new Map() };
 		zoneOffsets.set(zone, offsets);
 	}
 	return offsets;
 }
 
-/** The offset of a span (a month or a day) when it has one throughout, else ''. */
+/**
+ * The offset of a span (a month or a day, its first and last second read as wall times like any text) when it has one
+ * throughout, else ''. A midnight the clock skips (zones that change at 00:00, e.g. America/Santiago) comes back moved
+ * forward, and a repeated one as its first occurrence: either way that span has a change.
+ */
 function steadyOffset(start: DateTime, end: DateTime): string {
-	return start.isValid && end.isValid && start.offset === end.offset ? start.toFormat('ZZ') : '';
+	return start.isValid && end.isValid && start.hour === 0 && start.minute === 0 && start.offset === end.offset ? start.toFormat('ZZ') : '';
 }
 
 const HOUR = 3_600_000;
@@ -148,8 +154,7 @@ function dayOffset(zone: string, year: number, month: number, day: number): stri
 	if (whole === undefined) {
 		let offset = quickSteadyOffset(offsets, year, month, 1, daysInMonth(year, month));
 		if (offset === undefined) {
-			const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
-			offset = steadyOffset(first, first.endOf('month'));
+			offset = steadyOffset(wallTime({ year, month, day: 1 }, zone), wallTime({ year, month, day: daysInMonth(year, month), hour: 23, minute: 59, second: 59 }, zone));
 		}
 		whole = remember(offsets.months, monthKey, offset);
 	}
@@ -161,8 +166,27 @@ function dayOffset(zone: string, year: number, month: number, day: number): stri
 		offsets.days,
 		dayKey,
 		quickSteadyOffset(offsets, year, month, day, day) ??
-			steadyOffset(DateTime.fromObject({ year, month, day, hour: 0 }, { zone }), DateTime.fromObject({ year, month, day, hour: 23, minute: 59, second: 59 }, { zone })),
+			steadyOffset(wallTime({ year, month, day }, zone), wallTime({ year, month, day, hour: 23, minute: 59, second: 59 }, zone)),
 	);
+}
+
+/**
+ * On a day with a change, the offset of one of its hours when it has one throughout: its first and last second are
+ * read as wall times the way the slow path reads any text (wallTime), and must keep their hour and lie 3 599 s apart.
+ * The hour the clock skips or repeats is '' and goes through the slow path. (The days around a change: a large
+ * property has dozens of timestamps on them, which each cost several time-zone look-ups otherwise.)
+ */
+function hourOffset(zone: string, year: number, month: number, day: number, hour: number): string {
+	const offsets = offsetsOf(zone);
+	const key = ((year * 16 + month) * 32 + day) * 24 + hour;
+	const known = offsets.hours.get(key);
+	if (known !== undefined) return known;
+	const start = wallTime({ year, month, day, hour, minute: 0, second: 0 }, zone);
+	const end = wallTime({ year, month, day, hour, minute: 59, second: 59 }, zone);
+	const steady =
+		start.isValid && end.isValid && start.day === day && start.hour === hour && start.minute === 0 && end.hour === hour && end.minute === 59 &&
+		start.offset === end.offset && end.toMillis() - start.toMillis() === 3_599_000;
+	return remember(offsets.hours, key, steady ? start.toFormat('ZZ') : '');
 }
 
 const pad = (n: string | undefined) => (n === undefined ? '00' : n);
@@ -203,7 +227,8 @@ export function fromZonedText(text: unknown, zone: string): string | undefined {
 		second = twoDigits(text, 17);
 		if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
 	}
-	const offset = dayOffset(zone, year, month, day);
+	let offset = dayOffset(zone, year, month, day);
+	if (offset === '') offset = hourOffset(zone, year, month, day, hour);
 	if (offset.length !== 6) return offset ? `${text.slice(6, 10)}-${text.slice(0, 2)}-${text.slice(3, 5)}T${length === 19 ? text.slice(11, 19) : '00:00:00'}${offset}` : zonedTextToIso(text, zone);
 	// prettier-ignore
 	return length === 19
