@@ -201,6 +201,10 @@ async function main() {
 			'rejected: minimal trigger reading its credential': [urls.minimalCredential, 'wrong-token', 401],
 			'rejected: RentEngine Trigger, typeVersion 1': [urls.oursV1, 'wrong-token', 401],
 			'filtered out: RentEngine Trigger': [urls.oursFiltered, SECRET, 200],
+			// The core node again, sent the same signed Buildium deliveries (it checks only x-api-token): signing each
+			// request costs the load generator CPU on the same cores, so Buildium is compared with a baseline that pays it.
+			'accepted: core Webhook, signed deliveries': [urls.core, SECRET, 200, buildiumRequest(SECRET)],
+			'rejected: core Webhook, signed deliveries': [urls.core, 'wrong-token', 403, buildiumRequest(null)],
 			'accepted: Buildium Trigger': [urls.buildium, undefined, 200, buildiumRequest(SECRET)],
 			'rejected: Buildium Trigger': [urls.buildium, undefined, 401, buildiumRequest(null)],
 			'filtered out: Buildium Trigger': [urls.buildiumFiltered, undefined, 200, buildiumRequest(SECRET)],
@@ -236,10 +240,11 @@ async function main() {
 			'rejected: minimal trigger reading its credential / core': ratio('rejected: minimal trigger reading its credential', 'rejected: core Webhook'),
 			'filtered out: ours / core rejection': ratio('filtered out: RentEngine Trigger', 'rejected: core Webhook'),
 			'rejected: typeVersion 1.1 / typeVersion 1 (ours)': ratio('rejected: RentEngine Trigger', 'rejected: RentEngine Trigger, typeVersion 1'),
-			'accepted: Buildium / core': ratio('accepted: Buildium Trigger', 'accepted: core Webhook'),
-			'rejected: Buildium / core': ratio('rejected: Buildium Trigger', 'rejected: core Webhook'),
+			'accepted: Buildium / core (signed deliveries)': ratio('accepted: Buildium Trigger', 'accepted: core Webhook, signed deliveries'),
+			'rejected: Buildium / core (signed deliveries)': ratio('rejected: Buildium Trigger', 'rejected: core Webhook, signed deliveries'),
 			'rejected: Buildium / minimal trigger reading its credential': ratio('rejected: Buildium Trigger', 'rejected: minimal trigger reading its credential'),
-			'filtered out: Buildium / core rejection': ratio('filtered out: Buildium Trigger', 'rejected: core Webhook'),
+			'filtered out: Buildium / core rejection (signed deliveries)': ratio('filtered out: Buildium Trigger', 'rejected: core Webhook, signed deliveries'),
+			'signed / plain deliveries, core Webhook rejection (the load generator\'s signing cost)': ratio('rejected: core Webhook, signed deliveries', 'rejected: core Webhook'),
 		};
 		const lines = [
 			'<!-- triggers -->',

@@ -94,3 +94,34 @@ test('deliveries arriving together share one read; a failed read is not kept', a
 	fail = false;
 	assert.equal((await verifyWithCredential(broken, 'demoApi', matches('s1'))).ok, true, 'the next delivery reads again');
 });
+
+test('a flood of forged deliveries backs the re-reads off (doubling up to the TTL); a changed secret is still picked up', async () => {
+	const store = { webhookSecret: 's1' };
+	const ctx = context(store);
+	const opts = { refreshMs: 40, ttlMs: 1000 };
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'), opts)).ok, true);
+	assert.equal(ctx.reads, 1);
+	const forgeFor = async (ms) => {
+		for (const end = Date.now() + ms; Date.now() < end; ) {
+			assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('forged'), opts)).ok, false);
+			await sleep(5);
+		}
+	};
+	// Re-reads at ~40, ~120 (40 + 80), ~280 (+160), ~600 (+320) ms: 4 in 700 ms, not one per 40 ms (17).
+	await forgeFor(700);
+	assert.ok(ctx.reads - 1 >= 3 && ctx.reads - 1 <= 5, `re-reads during 700 ms of forgeries: ${ctx.reads - 1}`);
+	// The secret changes in n8n meanwhile: accepted once the current wait has passed, and the wait starts over.
+	store.webhookSecret = 's2';
+	let acceptedAfter;
+	for (const started = Date.now(); Date.now() - started < 1200; await sleep(10)) {
+		if ((await verifyWithCredential(ctx, 'demoApi', matches('s2'), opts)).ok) {
+			acceptedAfter = Date.now() - started;
+			break;
+		}
+	}
+	assert.ok(acceptedAfter !== undefined && acceptedAfter <= 1000 + 50, `the new secret accepted within the TTL (${acceptedAfter} ms)`);
+	const before = ctx.reads;
+	await sleep(50);
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('forged'), opts)).ok, false);
+	assert.equal(ctx.reads, before + 1, 'after a read that accepted, a refusal re-reads after refreshMs again');
+});

@@ -5,9 +5,11 @@
  * while holding an expression isolate; measured (bench/triggers.mjs), that read is most of what a delivery costs, and
  * a forged delivery pays it as much as a real one. Cached for `ttlMs` per credential ID, a delivery costs what n8n's
  * own floor for community triggers costs. A signature or token that does not match the cached secret gets one
- * fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second; a secret taken
- * out of the credential stops being accepted when its entry expires (`ttlMs`, 10 s). Nothing else is kept: the
- * entry is a copy of what n8n stores, not state of the trigger.
+ * fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second; while re-reads
+ * keep finding the same refused secret (a flood of forged deliveries) the wait between them doubles, up to `ttlMs`,
+ * so forgeries cannot make every second pay a read. A secret taken out of the credential stops being accepted when
+ * its entry expires (`ttlMs`, 10 s). Nothing else is kept: the entry is a copy of what n8n stores, not state of the
+ * trigger.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -22,6 +24,8 @@ export function secretsMatch(received: unknown, expected: string): boolean {
 interface Entry {
 	data: ICredentialDataDecryptedObject;
 	readAt: number;
+	/** Fresh reads in a row that refused a delivery: a refused delivery waits refreshMs × 2^(n-1) to read again. */
+	refusals: number;
 }
 
 const entries = new Map<string, Entry>();
@@ -45,7 +49,7 @@ async function read(ctx: IWebhookFunctions, type: string, key: string | undefine
 	if (pending) return await pending;
 	const started = ctx.getCredentials(type).then((data) => {
 		if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-		entries.set(key, { data, readAt: Date.now() });
+		entries.set(key, { data, readAt: Date.now(), refusals: 0 });
 		return data;
 	});
 	reading.set(key, started);
@@ -71,10 +75,14 @@ export async function verifyWithCredential(
 	const cached = key ? entries.get(key) : undefined;
 	if (cached && now - cached.readAt < ttlMs) {
 		if (verify(cached.data)) return { ok: true, data: cached.data };
-		if (now - cached.readAt < refreshMs) return { ok: false, data: cached.data };
+		if (now - cached.readAt < Math.min(ttlMs, refreshMs * 2 ** Math.max(0, cached.refusals - 1))) return { ok: false, data: cached.data };
 	}
 	const data = await read(ctx, type, key);
-	return { ok: verify(data), data };
+	const ok = verify(data);
+	const entry = key ? entries.get(key) : undefined;
+	// A fresh read that still refuses the delivery: the next refused one waits twice as long (up to the TTL).
+	if (!ok && entry?.data === data) entry.refusals = Math.max(entry.refusals, Math.min(30, (cached?.refusals ?? 0) + 1));
+	return { ok, data };
 }
 
 /** For tests: forget every cached credential. */
