@@ -4,6 +4,7 @@ import { entrataAuthType } from '../../../credentials/EntrataApi.credentials';
 import {
 	createXmlCodec,
 	fromZonedText,
+	isoCompanionName,
 	type LinkHeaderPaging,
 	type VendorErrorInfo,
 	type VendorProfile,
@@ -77,24 +78,12 @@ export function normalizeEntrata(value: unknown, zone?: string): unknown {
 		if (zone && typeof v === 'string' && v.length >= 10 && v.charCodeAt(2) === 47) {
 			const iso = fromZonedText(v, zone);
 			if (iso !== undefined) {
-				const name = companionName(key);
+				const name = isoCompanionName(key);
 				if (!(name in record) && !(name in value)) record[name] = iso;
 			}
 		}
 	}
 	return record;
-}
-
-/** `createdOn` → `createdOnIso`, one string per field name rather than one per record. */
-const companionNames = new Map<string, string>();
-function companionName(key: string): string {
-	let name = companionNames.get(key);
-	if (name === undefined) {
-		name = `${key}Iso`;
-		if (companionNames.size >= 10_000) companionNames.clear();
-		companionNames.set(key, name);
-	}
-	return name;
 }
 
 /** The records of a response: `response.result`'s one list, else the result itself as one record. */

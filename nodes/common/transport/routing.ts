@@ -187,7 +187,9 @@ async function routedRequest(
  */
 function paired(this: IExecutePaginationFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
 	const item = this.getItemIndex();
-	return items.map((i) => (i.pairedItem === undefined ? { ...i, pairedItem: { item } } : i));
+	// The items are this request's own (just built from the response): marked in place, not copied.
+	for (const i of items) i.pairedItem ??= { item };
+	return items;
 }
 
 async function resolveCredentials(this: IExecutePaginationFunctions, profile: VendorProfile): Promise<ResolvedCredential> {
@@ -292,6 +294,15 @@ export function pagedRequest(profile: VendorProfile, style?: string): Pagination
 type Send = () => Promise<RoutedResult>;
 type SendPage = (pageQs: IDataObject) => Promise<RoutedResult>;
 
+/**
+ * When the first page told how many pages there are: pages 1 … pages-1 (0 is the first, already fetched),
+ * `concurrency` requests at a time, their items added to `results` in the vendor's order.
+ */
+async function remainingPages(results: INodeExecutionData[], pages: number, concurrency: number, pageQs: (page: number) => IDataObject, sendPage: SendPage) {
+	const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 1);
+	for (const { items } of await mapBounded(rest, concurrency, async (page) => await sendPage(pageQs(page)))) results.push(...items);
+}
+
 /** Runs `task` over `inputs` with at most `concurrency` at once; results in input order. */
 export async function mapBounded<I, O>(inputs: I[], concurrency: number, task: (input: I) => Promise<O>): Promise<O[]> {
 	const results = new Array<O>(inputs.length);
@@ -323,9 +334,7 @@ async function numberedPages(paging: PageNumberPaging | OffsetPaging, sendPage: 
 	const total = totalHeader ? Number(header(first.headers, totalHeader)) : Number.NaN;
 	if (Number.isInteger(total) && total >= 0) {
 		const pages = Math.ceil(Math.min(total, limit) / pageSize);
-		const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 1);
-		const concurrency = (paging.style === 'offset' && paging.concurrency) || 1;
-		for (const page of await mapBounded(rest, concurrency, async (p) => await sendPage(pageQs(p)))) results.push(...page.items);
+		await remainingPages(results, pages, (paging.style === 'offset' && paging.concurrency) || 1, pageQs, sendPage);
 		return results.slice(0, limit);
 	}
 	for (let page = 1, last = first.items.length; last >= pageSize && results.length < limit; page++) {
@@ -420,9 +429,8 @@ export async function linkHeaderPages(paging: LinkHeaderPaging, qs: IDataObject,
 		// The first page told how many there are, and the next one is simply the next number: the rest at once.
 		const pages = Math.ceil(Math.min(total, limit) / pageSize);
 		if (sendPage && (paging.concurrency ?? 1) > 1 && guard === 0 && nextPage === page + 1 && Number.isInteger(total) && pages > 1 && items.length) {
-			const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page + 1 + i);
-			const pageQs = (p: number): IDataObject => ({ [paging.pageParameter]: p, [paging.sizeParameter]: pageSize });
-			for (const { items: more } of await mapBounded(rest, paging.concurrency ?? 1, async (p) => await sendPage(pageQs(p)))) results.push(...more);
+			const pageQs = (i: number): IDataObject => ({ [paging.pageParameter]: page + i, [paging.sizeParameter]: pageSize });
+			await remainingPages(results, pages, paging.concurrency ?? 1, pageQs, sendPage);
 			break;
 		}
 		if (next) {

@@ -107,16 +107,27 @@ function utcMidnight(year: number, month: number, day: number): number {
 }
 
 /**
- * The zone's offset throughout the local days [first, last] of a month when it has one: the same offset 15 hours
- * before the first day starts in UTC and 15 hours after the last one ends covers the local days whatever the offset
- * (the wall clock is never more than 14 hours from UTC). undefined when the offset differs (or the zone is unknown):
- * the caller then asks luxon about the local span itself.
+ * The zone's offset when it is the same at every instant given, else undefined (also for an unknown zone): the caller
+ * then asks luxon about the local span itself.
  */
-function quickSteadyOffset(offsets: ZoneOffsets, year: number, month: number, first: number, last: number): string | undefined {
+function sameOffsetAt(offsets: ZoneOffsets, instants: number[]): string | undefined {
 	if (!offsets.zone.isValid) return undefined;
-	const from = utcMidnight(year, month, first) - 15 * HOUR;
-	const a = offsets.zone.offset(from);
-	return Number.isFinite(a) && a === offsets.zone.offset(utcMidnight(year, month, last) + 39 * HOUR) ? offsets.zone.formatOffset(from, 'short') : undefined;
+	const a = offsets.zone.offset(instants[0]);
+	if (!Number.isFinite(a)) return undefined;
+	for (let i = 1; i < instants.length; i++) if (offsets.zone.offset(instants[i]) !== a) return undefined;
+	return offsets.zone.formatOffset(instants[0], 'short');
+}
+
+/**
+ * Instants around the local days [first, last] of a month: 15 hours before the first one starts in UTC and 15 hours
+ * after the last one ends cover them whatever the offset (the wall clock is never more than 14 hours from UTC).
+ */
+const before = (year: number, month: number, day: number) => utcMidnight(year, month, day) - 15 * HOUR;
+const after = (year: number, month: number, day: number) => utcMidnight(year, month, day) + 39 * HOUR;
+
+/** The offset throughout the local days [first, last] of a month when it has one. */
+function quickSteadyOffset(offsets: ZoneOffsets, year: number, month: number, first: number, last: number): string | undefined {
+	return sameOffsetAt(offsets, [before(year, month, first), after(year, month, last)]);
 }
 
 /**
@@ -124,12 +135,7 @@ function quickSteadyOffset(offsets: ZoneOffsets, year: number, month: number, fi
  * one month would be missed either way), so a year without DST costs 13 look-ups instead of 24.
  */
 function quickSteadyYear(offsets: ZoneOffsets, year: number): string | undefined {
-	if (!offsets.zone.isValid) return undefined;
-	const from = utcMidnight(year, 1, 1) - 15 * HOUR;
-	const a = offsets.zone.offset(from);
-	if (!Number.isFinite(a) || a !== offsets.zone.offset(utcMidnight(year, 12, 31) + 39 * HOUR)) return undefined;
-	for (let month = 2; month <= 12; month++) if (offsets.zone.offset(utcMidnight(year, month, 1) - 15 * HOUR) !== a) return undefined;
-	return offsets.zone.formatOffset(from, 'short');
+	return sameOffsetAt(offsets, [before(year, 1, 1), after(year, 12, 31), ...Array.from({ length: 11 }, (_, m) => before(year, m + 2, 1))]);
 }
 
 function remember(cache: Map<number, string>, key: number, offset: string): string {
@@ -229,21 +235,20 @@ export function fromZonedText(text: unknown, zone: string): string | undefined {
 	}
 	let offset = dayOffset(zone, year, month, day);
 	if (offset === '') offset = hourOffset(zone, year, month, day, hour);
-	if (offset.length !== 6) return offset ? `${text.slice(6, 10)}-${text.slice(0, 2)}-${text.slice(3, 5)}T${length === 19 ? text.slice(11, 19) : '00:00:00'}${offset}` : zonedTextToIso(text, zone);
+	if (offset.length !== 6) return zonedTextToIso(text, zone); // the hour the clock skips or repeats
+	// YYYY-MM-DDTHH:MM:SS±HH:MM in one allocation; a plain date takes its time from MIDNIGHT.
+	const time = length === 19 ? text : MIDNIGHT;
 	// prettier-ignore
-	return length === 19
-		? String.fromCharCode(
-			text.charCodeAt(6), text.charCodeAt(7), text.charCodeAt(8), text.charCodeAt(9), 45, text.charCodeAt(0), text.charCodeAt(1), 45,
-			text.charCodeAt(3), text.charCodeAt(4), 84, text.charCodeAt(11), text.charCodeAt(12), 58, text.charCodeAt(14), text.charCodeAt(15), 58,
-			text.charCodeAt(17), text.charCodeAt(18),
-			offset.charCodeAt(0), offset.charCodeAt(1), offset.charCodeAt(2), offset.charCodeAt(3), offset.charCodeAt(4), offset.charCodeAt(5),
-		)
-		: String.fromCharCode(
-			text.charCodeAt(6), text.charCodeAt(7), text.charCodeAt(8), text.charCodeAt(9), 45, text.charCodeAt(0), text.charCodeAt(1), 45,
-			text.charCodeAt(3), text.charCodeAt(4), 84, 48, 48, 58, 48, 48, 58, 48, 48,
-			offset.charCodeAt(0), offset.charCodeAt(1), offset.charCodeAt(2), offset.charCodeAt(3), offset.charCodeAt(4), offset.charCodeAt(5),
-		);
+	return String.fromCharCode(
+		text.charCodeAt(6), text.charCodeAt(7), text.charCodeAt(8), text.charCodeAt(9), 45, text.charCodeAt(0), text.charCodeAt(1), 45,
+		text.charCodeAt(3), text.charCodeAt(4), 84, time.charCodeAt(11), time.charCodeAt(12), 58, time.charCodeAt(14), time.charCodeAt(15), 58,
+		time.charCodeAt(17), time.charCodeAt(18),
+		offset.charCodeAt(0), offset.charCodeAt(1), offset.charCodeAt(2), offset.charCodeAt(3), offset.charCodeAt(4), offset.charCodeAt(5),
+	);
 }
+
+/** Positions 11–18 hold the time of `MM/DD/YYYYTHH:MM:SS`: a plain date's is midnight. */
+const MIDNIGHT = '00/00/0000T00:00:00';
 
 function zonedTextToIso(text: string, zone: string): string | undefined {
 	const m = VENDOR_TEXT.exec(text);
@@ -272,21 +277,23 @@ export function withIsoCompanions<T>(value: T, zone: string, suffix = 'Iso'): T 
 	for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
 		out[key] = withIsoCompanions(v, zone, suffix);
 		const iso = fromZonedText(v, zone);
-		if (iso !== undefined && !(`${key}${suffix}` in (value as object))) out[`${key}${suffix}`] = iso;
+		const name = isoCompanionName(key, suffix);
+		if (iso !== undefined && !(name in (value as object))) out[name] = iso;
 	}
 	return out as T;
 }
 
-/**
- * The ISO companion of one field, for code that walks records itself (one pass over a large response): the companion
- * key and value, or undefined when `value` is not the vendor's date text or the record already has that key.
- */
-export function isoCompanion(record: Record<string, unknown>, key: string, value: unknown, zone: string, suffix = 'Iso'): [string, string] | undefined {
-	if (typeof value !== 'string') return undefined;
-	const iso = fromZonedText(value, zone);
-	if (iso === undefined) return undefined;
-	const name = `${key}${suffix}`;
-	return name in record ? undefined : [name, iso];
+const companionNames = new Map<string, string>();
+/** `createdOn` → `createdOnIso`: with the default suffix, one string per field name rather than one per record. */
+export function isoCompanionName(key: string, suffix = 'Iso'): string {
+	if (suffix !== 'Iso') return `${key}${suffix}`;
+	let name = companionNames.get(key);
+	if (name === undefined) {
+		name = `${key}Iso`;
+		if (companionNames.size >= 10_000) companionNames.clear();
+		companionNames.set(key, name);
+	}
+	return name;
 }
 
 /** Epoch milliseconds of the vendor's date text (for comparing record timestamps); NaN when it is not one. */
