@@ -14,7 +14,11 @@
 // them alike; medians and spreads are printed and written into bench/results.md between the trigger markers.
 //
 //   node bench/triggers.mjs [--seconds S] [--rounds R] [--connections C] [--sides REGEX] [--profile DIR]
-// --profile DIR: also run the server with --cpu-prof into DIR (for `chrome://inspect` / speedscope).
+// Before each run the server is made idle (its CPU use under 5% of a core, after a full garbage collection through
+// bench/server-hook.cjs), so no side pays for the executions or the garbage the previous side left.
+// --profile DIR: also profile the server's main thread during each run (bench/server-hook.cjs), one file per side
+// and round, named with the side and its request count, so two sides compare per request (for speedscope or
+// `chrome://inspect`).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,10 +79,10 @@ function buildiumRequest(secret, eventName = 'Lease.Created') {
 	};
 }
 
-/** The RentEngine Trigger's current version, as the built package declares it (new workflows get it). */
-function triggerVersion() {
-	const { RentEngineTrigger } = createRequire(import.meta.url)(path.join(lab.REPO_ROOT, 'dist/nodes/RentEngine/RentEngineTrigger.node.js'));
-	const { version, defaultVersion } = new RentEngineTrigger().description;
+/** A trigger's current version, as the built package declares it (new workflows get it). */
+function triggerVersion(vendor = 'RentEngine') {
+	const exports = createRequire(import.meta.url)(path.join(lab.REPO_ROOT, `dist/nodes/${vendor}/${vendor}Trigger.node.js`));
+	const { version, defaultVersion } = new exports[`${vendor}Trigger`]().description;
 	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
 }
 
@@ -106,7 +110,7 @@ function workflows() {
 		id: `${webhookId}-b`,
 		name: 'On change',
 		type: lab.NODE_TYPES.buildiumTrigger,
-		typeVersion: 1,
+		typeVersion: triggerVersion('Buildium'),
 		position: [0, 0],
 		webhookId,
 		parameters: { events, fetchEntity: false },
@@ -151,8 +155,22 @@ function workflows() {
 	};
 }
 
-/** One autocannon run; returns req/s, latency percentiles and the status counts. */
-async function load(url, token, setupRequest) {
+/** CPU time (user + system, ms) the process has used so far: Linux /proc, 100 ticks a second. */
+function cpuMs(pid) {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return NaN;
+	}
+}
+
+/**
+ * One autocannon run; returns req/s, latency percentiles, the status counts, and the server's CPU milliseconds per
+ * request (what a delivery costs n8n, less sensitive than req/s to what else the machine is doing).
+ */
+async function load(url, token, setupRequest, serverPid) {
+	const cpuBefore = cpuMs(serverPid);
 	const result = await autocannon({
 		url,
 		method: 'POST',
@@ -164,10 +182,51 @@ async function load(url, token, setupRequest) {
 	});
 	const statuses = {};
 	for (const [k, v] of Object.entries(result.statusCodeStats ?? {})) statuses[k] = v.count;
-	return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, statuses };
+	const cpuPerRequest = (cpuMs(serverPid) - cpuBefore) / result.requests.total;
+	return { rps: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, cpu: cpuPerRequest, errors: result.errors + result.timeouts, statuses };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Stops the server's profile (bench/server-hook.cjs) and renames the file it writes to `label`.cpuprofile. */
+async function saveProfile(pid, label) {
+	const dir = path.resolve(PROFILE_DIR);
+	const before = new Set(fs.readdirSync(dir));
+	process.kill(pid, 'SIGUSR2');
+	for (let i = 0; i < 100; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const file = fs.readdirSync(dir).find((f) => !before.has(f) && /^\d+\.cpuprofile$/.test(f));
+		if (file) {
+			await new Promise((resolve) => setTimeout(resolve, 300)); // written in one call; give it time to finish
+			fs.renameSync(path.join(dir, file), path.join(dir, `${label}.cpuprofile`));
+			return;
+		}
+	}
+	console.warn(`no profile written for ${label}`);
+}
+
+/**
+ * Waits until the server is idle (under 5% of a core over 250 ms, at most 15 s), has it collect its garbage
+ * (bench/server-hook.cjs) and waits again: an accepted run leaves executions finishing after the load stops and
+ * garbage behind, and without this the next side in the order would pay for both.
+ */
+async function settle(pid) {
+	const started = Date.now();
+	await idle(pid);
+	process.kill(pid, 'SIGWINCH');
+	await idle(pid);
+	return Date.now() - started;
+}
+
+async function idle(pid) {
+	const started = Date.now();
+	while (Date.now() - started < 15_000) {
+		const before = cpuMs(pid);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		if (!((cpuMs(pid) - before) / 250 > 0.05)) break;
+	}
+	return Date.now() - started;
+}
 
 async function main() {
 	const info = await lab.ensureN8n();
@@ -179,9 +238,10 @@ async function main() {
 		{ id: 'bench-bd', name: 'Buildium (bench)', type: 'buildiumApi', data: { environment: 'production', clientId: 'unused', clientSecret: 'unused', webhookSecret: SECRET, baseUrl: 'http://127.0.0.1:9' } },
 	]);
 	const wfs = workflows();
-	const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
+	if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
+	const nodeArgs = ['--require', path.join(BENCH_DIR, 'server-hook.cjs')];
 	// Execution data is not saved (as in most production webhook flows); every side pays the same.
-	const n8n = await lab.startN8n({ userFolder, nodeArgs, extraEnv: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_LOG_LEVEL: 'warn' } });
+	const n8n = await lab.startN8n({ userFolder, nodeArgs, extraEnv: { ...(PROFILE_DIR ? { BENCH_PROFILE_DIR: path.resolve(PROFILE_DIR) } : {}), EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_LOG_LEVEL: 'warn' } });
 	try {
 		const owner = await lab.setupOwner(n8n.baseUrl);
 		for (const wf of Object.values(wfs)) {
@@ -210,9 +270,10 @@ async function main() {
 			'filtered out: Buildium Trigger': [urls.buildiumFiltered, undefined, 200, buildiumRequest(SECRET)],
 		};
 		if (SIDES) for (const k of Object.keys(sides)) if (!new RegExp(SIDES).test(k)) delete sides[k];
-		// A short warm-up per side (JIT, caches), not counted.
+		// A warm-up per side at full load (JIT, caches, n8n's isolate pool), not counted: with a shorter one the first
+		// side measured ran ~15% slower in its first round.
 		for (const [u, token, , setupRequest] of Object.values(sides)) {
-			await autocannon({ url: u, method: 'POST', connections: 2, duration: 1, headers: { 'content-type': 'application/json', 'x-api-token': token ?? '' }, body: BODY, ...(setupRequest ? { requests: [{ setupRequest }] } : {}) });
+			await autocannon({ url: u, method: 'POST', connections: CONNECTIONS, duration: 3, headers: { 'content-type': 'application/json', 'x-api-token': token ?? '' }, body: BODY, ...(setupRequest ? { requests: [{ setupRequest }] } : {}) });
 		}
 		const results = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 		for (let round = 1; round <= ROUNDS; round++) {
@@ -220,45 +281,50 @@ async function main() {
 			if (round % 2 === 0) order.reverse();
 			for (const name of order) {
 				const [u, token, status, setupRequest] = sides[name];
-				const r = await load(u, token, setupRequest);
+				const settledMs = await settle(n8n.pid);
+				if (PROFILE_DIR) process.kill(n8n.pid, 'SIGUSR2');
+				const r = await load(u, token, setupRequest, n8n.pid);
+				if (PROFILE_DIR) await saveProfile(n8n.pid, `r${round}-${name.replace(/[^a-z0-9]+/gi, '-')}-${r.requests}req`);
 				const wrong = Object.entries(r.statuses).filter(([code]) => Number(code) !== status);
 				if (wrong.length || r.errors) throw new Error(`${name}: expected only HTTP ${status}, got ${JSON.stringify(r.statuses)} (${r.errors} errors)`);
 				results[name].push(r);
-				console.log(`round ${round} ${name.padEnd(38)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+				console.log(`round ${round} ${name.padEnd(38)} ${r.rps.toFixed(1).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpu.toFixed(1)} ms/request  (settled ${settledMs} ms before)`);
 			}
 		}
 		const summary = Object.fromEntries(
-			Object.entries(results).map(([k, rs]) => [k, { rps: median(rs.map((r) => r.rps)), min: Math.min(...rs.map((r) => r.rps)), max: Math.max(...rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) }]),
+			Object.entries(results).map(([k, rs]) => [k, { rps: median(rs.map((r) => r.rps)), min: Math.min(...rs.map((r) => r.rps)), max: Math.max(...rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpu)) }]),
 		);
-		const ratio = (a, b) => (summary[a] && summary[b] ? summary[a].rps / summary[b].rps : NaN);
-		const ratios = {
-			'accepted: ours / core': ratio('accepted: RentEngine Trigger', 'accepted: core Webhook'),
-			'rejected: ours / core': ratio('rejected: RentEngine Trigger', 'rejected: core Webhook'),
-			'rejected: ours / minimal community trigger': ratio('rejected: RentEngine Trigger', 'rejected: minimal community trigger'),
-			'rejected: minimal community trigger / core': ratio('rejected: minimal community trigger', 'rejected: core Webhook'),
-			'rejected: ours / minimal trigger reading its credential': ratio('rejected: RentEngine Trigger', 'rejected: minimal trigger reading its credential'),
-			'rejected: minimal trigger reading its credential / core': ratio('rejected: minimal trigger reading its credential', 'rejected: core Webhook'),
-			'filtered out: ours / core rejection': ratio('filtered out: RentEngine Trigger', 'rejected: core Webhook'),
-			'rejected: typeVersion 1.1 / typeVersion 1 (ours)': ratio('rejected: RentEngine Trigger', 'rejected: RentEngine Trigger, typeVersion 1'),
-			'accepted: Buildium / core (signed deliveries)': ratio('accepted: Buildium Trigger', 'accepted: core Webhook, signed deliveries'),
-			'rejected: Buildium / core (signed deliveries)': ratio('rejected: Buildium Trigger', 'rejected: core Webhook, signed deliveries'),
-			'rejected: Buildium / minimal trigger reading its credential': ratio('rejected: Buildium Trigger', 'rejected: minimal trigger reading its credential'),
-			'filtered out: Buildium / core rejection (signed deliveries)': ratio('filtered out: Buildium Trigger', 'rejected: core Webhook, signed deliveries'),
-			'signed / plain deliveries, core Webhook rejection (the load generator\'s signing cost)': ratio('rejected: core Webhook, signed deliveries', 'rejected: core Webhook'),
+		const pairs = {
+			'accepted: ours / core': ['accepted: RentEngine Trigger', 'accepted: core Webhook'],
+			'rejected: ours / core': ['rejected: RentEngine Trigger', 'rejected: core Webhook'],
+			'rejected: ours / minimal community trigger': ['rejected: RentEngine Trigger', 'rejected: minimal community trigger'],
+			'rejected: minimal community trigger / core': ['rejected: minimal community trigger', 'rejected: core Webhook'],
+			'rejected: ours / minimal trigger reading its credential': ['rejected: RentEngine Trigger', 'rejected: minimal trigger reading its credential'],
+			'rejected: minimal trigger reading its credential / core': ['rejected: minimal trigger reading its credential', 'rejected: core Webhook'],
+			'filtered out: ours / core rejection': ['filtered out: RentEngine Trigger', 'rejected: core Webhook'],
+			'rejected: typeVersion 1.1 / typeVersion 1 (ours)': ['rejected: RentEngine Trigger', 'rejected: RentEngine Trigger, typeVersion 1'],
+			'accepted: Buildium / core (signed deliveries)': ['accepted: Buildium Trigger', 'accepted: core Webhook, signed deliveries'],
+			'rejected: Buildium / core (signed deliveries)': ['rejected: Buildium Trigger', 'rejected: core Webhook, signed deliveries'],
+			'filtered out: Buildium / core rejection (signed deliveries)': ['filtered out: Buildium Trigger', 'rejected: core Webhook, signed deliveries'],
+			"signed / plain deliveries, core Webhook rejection (the load generator's signing cost)": ['rejected: core Webhook, signed deliveries', 'rejected: core Webhook'],
 		};
+		// Throughput a / b, and the same comparison by the server's CPU time per request (b / a: above 1 when a costs less).
+		const ratios = Object.entries(pairs)
+			.filter(([, [a, b]]) => summary[a] && summary[b])
+			.map(([label, [a, b]]) => [label, summary[a].rps / summary[b].rps, summary[b].cpu / summary[a].cpu]);
 		const lines = [
 			'<!-- triggers -->',
 			'## Webhook triggers (`npm run bench -- --only triggers`)',
 			'',
 			`n8n ${info.n8nVersion} on Node ${info.nodeVersion}; autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} alternating rounds, the same ${BODY.length}-byte body; ${os.cpus().length} cores (${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} load after). Medians (min–max):`,
 			'',
-			'| side | req/s | p50 ms | p99 ms |',
-			'| --- | ---: | ---: | ---: |',
-			...Object.entries(summary).map(([k, v]) => `| ${k} | ${v.rps.toFixed(1)} (${v.min.toFixed(1)}–${v.max.toFixed(1)}) | ${v.p50} | ${v.p99} |`),
+			'| side | req/s | p50 ms | p99 ms | server CPU ms / request |',
+			'| --- | ---: | ---: | ---: | ---: |',
+			...Object.entries(summary).map(([k, v]) => `| ${k} | ${v.rps.toFixed(1)} (${v.min.toFixed(1)}–${v.max.toFixed(1)}) | ${v.p50} | ${v.p99} | ${v.cpu.toFixed(1)} |`),
 			'',
-			'| ratio (throughput) | value |',
-			'| --- | ---: |',
-			...Object.entries(ratios).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `| ${k} | **${v.toFixed(2)}×** |`),
+			'| ratio | throughput | by server CPU per request |',
+			'| --- | ---: | ---: |',
+			...ratios.map(([k, t, c]) => `| ${k} | **${t.toFixed(2)}×** | ${c.toFixed(2)}× |`),
 			'<!-- /triggers -->',
 		];
 		console.log(`\n${lines.join('\n')}`);

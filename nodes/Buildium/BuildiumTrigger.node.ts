@@ -61,7 +61,10 @@ export class BuildiumTrigger implements INodeType {
 		name: 'buildiumTrigger',
 		icon: { light: 'file:../../icons/buildium.svg', dark: 'file:../../icons/buildium.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1: as for the RentEngine Trigger, it spares n8n the legacy Webhook-v1 expression
+		// (`options.binaryData`) it evaluates on every delivery to a trigger whose typeVersion is 1.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "all events"}}',
 		description: 'Starts the workflow when Buildium sends a signed webhook event',
 		defaults: { name: 'Buildium Trigger' },

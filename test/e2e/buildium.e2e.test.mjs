@@ -64,7 +64,7 @@ const TRIGGER = {
 			id: 'bd-trigger-1',
 			name: 'On new lease',
 			type: lab.NODE_TYPES.buildiumTrigger,
-			typeVersion: 1,
+			typeVersion: 1.1,
 			position: [0, 0],
 			webhookId: '6b2f0c1e-7d3a-4e55-9b1c-0e5d7a2b0001',
 			parameters: { events: ['Lease.Created'], fetchEntity: true },

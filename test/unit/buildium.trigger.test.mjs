@@ -108,6 +108,12 @@ test("the Events option lists exactly the 98 events of the spec's event grid", (
 	assert.deepEqual([...events].sort(), [...WEBHOOK_EVENTS].sort());
 });
 
+test('version 1.1 is the default and behaves as 1 (it only spares n8n a legacy per-delivery expression)', () => {
+	const { description } = pkg.nodes.buildiumTrigger;
+	assert.deepEqual(description.version, [1, 1.1]);
+	assert.equal(description.defaultVersion, 1.1);
+});
+
 describe('signature and timestamp', () => {
 	test('a valid signed delivery gives one item (the event) and acknowledges with {received: true}', async () => {
 		const rawBody = eventBody('Lease.Created');

@@ -123,5 +123,17 @@ test('a flood of forged deliveries backs the re-reads off (doubling up to the TT
 	const before = ctx.reads;
 	await sleep(50);
 	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('forged'), opts)).ok, false);
-	assert.equal(ctx.reads, before + 1, 'after a read that accepted, a refusal re-reads after refreshMs again');
+	assert.equal(ctx.reads, before + 1, 'after a read that found the secret changed, a refusal re-reads after refreshMs again');
+});
+
+test('valid deliveries mixed into a flood of forged ones keep the back-off: an expiry read that finds the credential unchanged does not restart it', async () => {
+	const ctx = context({ webhookSecret: 's1' });
+	const opts = { refreshMs: 10, ttlMs: 100 };
+	// For 1.2 s, a valid delivery and a forged one every ~6 ms. Reads: the back-off's first few, then one per expiry:
+	// ~15 here. Restarting the back-off at each expiry read (the valid delivery's read accepts) gave ~29.
+	for (const end = Date.now() + 1200; Date.now() < end; await sleep(5)) {
+		assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'), opts)).ok, true);
+		assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('forged'), opts)).ok, false);
+	}
+	assert.ok(ctx.reads <= 20, `credential reads in 1.2 s of mixed deliveries: ${ctx.reads}`);
 });

@@ -5,9 +5,9 @@
  * while holding an expression isolate; measured (bench/triggers.mjs), that read is most of what a delivery costs, and
  * a forged delivery pays it as much as a real one. Cached for `ttlMs` per credential ID, a delivery costs what n8n's
  * own floor for community triggers costs. A signature or token that does not match the cached secret gets one
- * fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second; while re-reads
- * keep finding the same refused secret (a flood of forged deliveries) the wait between them doubles, up to `ttlMs`,
- * so forgeries cannot make every second pay a read. A secret taken out of the credential stops being accepted when
+ * fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second; while reads
+ * keep finding the credential unchanged and deliveries refused (a flood of forged deliveries, valid ones mixed in or
+ * not) the wait between them doubles, up to `ttlMs`, so forgeries cannot make every second pay a read. A secret taken out of the credential stops being accepted when
  * its entry expires (`ttlMs`, 10 s). Nothing else is kept: the entry is a copy of what n8n stores, not state of the
  * trigger.
  */
@@ -24,7 +24,10 @@ export function secretsMatch(received: unknown, expected: string): boolean {
 interface Entry {
 	data: ICredentialDataDecryptedObject;
 	readAt: number;
-	/** Fresh reads in a row that refused a delivery: a refused delivery waits refreshMs × 2^(n-1) to read again. */
+	/**
+	 * Fresh reads that refused a delivery since the credential last changed: a refused delivery waits
+	 * refreshMs × 2^(n-1) (at most the TTL) to read again.
+	 */
 	refusals: number;
 }
 
@@ -48,8 +51,13 @@ async function read(ctx: IWebhookFunctions, type: string, key: string | undefine
 	const pending = reading.get(key);
 	if (pending) return await pending;
 	const started = ctx.getCredentials(type).then((data) => {
+		// The refusal back-off survives a read that finds the credential as it was (e.g. at expiry, for a valid
+		// delivery among forged ones): only a changed credential can make a refused delivery pass.
+		const previous = entries.get(key);
+		const refusals = previous && JSON.stringify(previous.data) === JSON.stringify(data) ? previous.refusals : 0;
+		entries.delete(key);
 		if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-		entries.set(key, { data, readAt: Date.now(), refusals: 0 });
+		entries.set(key, { data, readAt: Date.now(), refusals });
 		return data;
 	});
 	reading.set(key, started);
@@ -80,8 +88,9 @@ export async function verifyWithCredential(
 	const data = await read(ctx, type, key);
 	const ok = verify(data);
 	const entry = key ? entries.get(key) : undefined;
-	// A fresh read that still refuses the delivery: the next refused one waits twice as long (up to the TTL).
-	if (!ok && entry?.data === data) entry.refusals = Math.max(entry.refusals, Math.min(30, (cached?.refusals ?? 0) + 1));
+	// A fresh read that still refuses the delivery: the next refused one waits twice as long (up to the TTL). Deliveries
+	// that waited for the same read count once.
+	if (!ok && entry?.data === data) entry.refusals = Math.min(30, Math.max(entry.refusals, (cached?.refusals ?? 0) + 1));
 	return { ok, data };
 }
 
