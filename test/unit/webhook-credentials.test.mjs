@@ -137,3 +137,29 @@ test('valid deliveries mixed into a flood of forged ones keep the back-off: an e
 	}
 	assert.ok(ctx.reads <= 20, `credential reads in 1.2 s of mixed deliveries: ${ctx.reads}`);
 });
+
+test('under steady traffic an entry is refreshed in the background before it expires: no delivery waits for a read', async () => {
+	const store = { webhookSecret: 's1' };
+	const ctx = context(store);
+	const slow = ctx.getCredentials;
+	ctx.getCredentials = async () => {
+		await sleep(30);
+		return await slow();
+	};
+	// The refresh starts in the entry's last tenth (40 ms here, 1 s in use), longer than a read (30 ms here).
+	const opts = { ttlMs: 400 };
+	await verifyWithCredential(ctx, 'demoApi', matches('s1'), opts); // the first read is waited for
+	const waits = [];
+	for (const end = Date.now() + 1500; Date.now() < end; await sleep(5)) {
+		const started = Date.now();
+		assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'), opts)).ok, true);
+		waits.push(Date.now() - started);
+	}
+	assert.ok(ctx.reads >= 4, `re-read about every 360 ms in the background (${ctx.reads} reads in 1.5 s)`);
+	assert.ok(Math.max(...waits) < 25, `no delivery waited for a 30 ms read (longest wait ${Math.max(...waits)} ms)`);
+	// A secret removed from the credential still stops being accepted within the TTL.
+	store.webhookSecret = 's2';
+	await sleep(420);
+	await verifyWithCredential(ctx, 'demoApi', matches('s1'), opts);
+	assert.equal((await verifyWithCredential(ctx, 'demoApi', matches('s1'), opts)).ok, false);
+});

@@ -1,15 +1,17 @@
 /**
  * The credential a webhook trigger checks deliveries against, read through a short-lived cache.
  *
- * Why: n8n reads a credential for a community trigger's webhook() from its database, decrypts it and resolves it
- * while holding an expression isolate; measured (bench/triggers.mjs), that read is most of what a delivery costs, and
- * a forged delivery pays it as much as a real one. Cached for `ttlMs` per credential ID, a delivery costs what n8n's
- * own floor for community triggers costs. A signature or token that does not match the cached secret gets one
- * fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second; while reads
- * keep finding the credential unchanged and deliveries refused (a flood of forged deliveries, valid ones mixed in or
- * not) the wait between them doubles, up to `ttlMs`, so forgeries cannot make every second pay a read. A secret taken out of the credential stops being accepted when
- * its entry expires (`ttlMs`, 10 s). Nothing else is kept: the entry is a copy of what n8n stores, not state of the
- * trigger.
+ * Why: for a community trigger n8n already prepares an expression isolate before calling webhook() (its floor for
+ * any non-core trigger, ~a third of a rejected delivery's time); reading the credential there costs a second one
+ * (n8n resolves credential expressions in a fresh isolate) plus a database read and a decryption, which measured
+ * (bench/triggers.mjs) halves the rate at which deliveries, forged ones included, are answered. Cached for `ttlMs`
+ * per credential ID, a delivery costs what n8n's floor costs. A signature or token that does not match the cached
+ * secret gets one fresh read (at most once per `refreshMs`), so a secret changed in n8n is accepted within a second;
+ * while reads keep finding the credential unchanged and deliveries refused (a flood of forged deliveries, valid ones
+ * mixed in or not) the wait between them doubles, up to `ttlMs`, so forgeries cannot make every second pay a read.
+ * A secret taken out of the credential stops being accepted when its entry expires (`ttlMs`, 10 s); a delivery in
+ * an entry's last second refreshes it in the background. Nothing else is kept: the entry is a copy of what n8n
+ * stores, not state of the trigger.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -82,6 +84,9 @@ export async function verifyWithCredential(
 	const now = Date.now();
 	const cached = key ? entries.get(key) : undefined;
 	if (cached && now - cached.readAt < ttlMs) {
+		// In an entry's last tenth, the next delivery re-reads it in the background: under steady traffic no delivery
+		// waits for a read at expiry (those that did were among the slowest of a bench run).
+		if (key && now - cached.readAt >= ttlMs * 0.9 && !reading.has(key)) read(ctx, type, key).catch(() => undefined);
 		if (verify(cached.data)) return { ok: true, data: cached.data };
 		if (now - cached.readAt < Math.min(ttlMs, refreshMs * 2 ** Math.max(0, cached.refusals - 1))) return { ok: false, data: cached.data };
 	}
