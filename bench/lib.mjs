@@ -29,3 +29,10 @@ export const median = (xs) => {
 	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 export const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
+
+/** A Markdown table: `head` the column titles, `align` one of 'l' / 'r' per column, `rows` arrays of cells. */
+export const markdownTable = (head, align, rows) => [
+	`| ${head.join(' | ')} |`,
+	`| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`,
+	...rows.map((cells) => `| ${cells.join(' | ')} |`),
+];

@@ -29,14 +29,11 @@ import autocannon from 'autocannon';
 
 import * as lab from '../scripts/lib/n8n-lab.mjs';
 import { signWebhook } from '../test/simulators/buildium.mjs';
+import { arg, fmt, markdownTable, median, numberArg } from './lib.mjs';
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? process.argv[i + 1] : fallback;
-};
-const SECONDS = Number(arg('seconds', 8));
-const ROUNDS = Number(arg('rounds', 3));
-const CONNECTIONS = Number(arg('connections', 10));
+const SECONDS = numberArg('seconds', 8);
+const ROUNDS = numberArg('rounds', 3);
+const CONNECTIONS = numberArg('connections', 10);
 const PROFILE_DIR = arg('profile', undefined);
 const SIDES = arg('sides', undefined); // a regular expression: run only the sides whose name matches
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -155,6 +152,19 @@ function workflows() {
 	};
 }
 
+/** autocannon's options for one side: the body, the token header when there is one, signed requests for Buildium. */
+function loadOptions(url, token, setupRequest, duration) {
+	return {
+		url,
+		method: 'POST',
+		connections: CONNECTIONS,
+		duration,
+		headers: { 'content-type': 'application/json', ...(token ? { 'x-api-token': token } : {}) },
+		body: BODY,
+		...(setupRequest ? { requests: [{ setupRequest }] } : {}),
+	};
+}
+
 /** CPU time (user + system, ms) the process has used so far: Linux /proc, 100 ticks a second. */
 function cpuMs(pid) {
 	try {
@@ -171,22 +181,12 @@ function cpuMs(pid) {
  */
 async function load(url, token, setupRequest, serverPid) {
 	const cpuBefore = cpuMs(serverPid);
-	const result = await autocannon({
-		url,
-		method: 'POST',
-		connections: CONNECTIONS,
-		duration: SECONDS,
-		headers: { 'content-type': 'application/json', ...(token ? { 'x-api-token': token } : {}) },
-		body: BODY,
-		...(setupRequest ? { requests: [{ setupRequest }] } : {}),
-	});
+	const result = await autocannon(loadOptions(url, token, setupRequest, SECONDS));
 	const statuses = {};
 	for (const [k, v] of Object.entries(result.statusCodeStats ?? {})) statuses[k] = v.count;
 	const cpuPerRequest = (cpuMs(serverPid) - cpuBefore) / result.requests.total;
 	return { rps: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, cpu: cpuPerRequest, errors: result.errors + result.timeouts, statuses };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Stops the server's profile (bench/server-hook.cjs) and renames the file it writes to `label`.cpuprofile. */
 async function saveProfile(pid, label) {
@@ -197,7 +197,7 @@ async function saveProfile(pid, label) {
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		const file = fs.readdirSync(dir).find((f) => !before.has(f) && /^\d+\.cpuprofile$/.test(f));
 		if (file) {
-			await new Promise((resolve) => setTimeout(resolve, 300)); // written in one call; give it time to finish
+			// Renamed even if the hook is still writing it: the write goes on into the same file.
 			fs.renameSync(path.join(dir, file), path.join(dir, `${label}.cpuprofile`));
 			return;
 		}
@@ -219,13 +219,11 @@ async function settle(pid) {
 }
 
 async function idle(pid) {
-	const started = Date.now();
-	while (Date.now() - started < 15_000) {
+	for (const started = Date.now(); Date.now() - started < 15_000; ) {
 		const before = cpuMs(pid);
 		await new Promise((resolve) => setTimeout(resolve, 250));
-		if (!((cpuMs(pid) - before) / 250 > 0.05)) break;
+		if (!((cpuMs(pid) - before) / 250 > 0.05)) return;
 	}
-	return Date.now() - started;
 }
 
 async function main() {
@@ -273,7 +271,7 @@ async function main() {
 		// A warm-up per side at full load (JIT, caches, n8n's isolate pool), not counted: with a shorter one the first
 		// side measured ran ~15% slower in its first round.
 		for (const [u, token, , setupRequest] of Object.values(sides)) {
-			await autocannon({ url: u, method: 'POST', connections: CONNECTIONS, duration: 3, headers: { 'content-type': 'application/json', 'x-api-token': token ?? '' }, body: BODY, ...(setupRequest ? { requests: [{ setupRequest }] } : {}) });
+			await autocannon(loadOptions(u, token, setupRequest, 3));
 		}
 		const results = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 		for (let round = 1; round <= ROUNDS; round++) {
@@ -292,7 +290,10 @@ async function main() {
 			}
 		}
 		const summary = Object.fromEntries(
-			Object.entries(results).map(([k, rs]) => [k, { rps: median(rs.map((r) => r.rps)), min: Math.min(...rs.map((r) => r.rps)), max: Math.max(...rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpu)) }]),
+			Object.entries(results).map(([k, rs]) => {
+				const of = (field) => rs.map((r) => r[field]);
+				return [k, { rps: median(of('rps')), min: Math.min(...of('rps')), max: Math.max(...of('rps')), p50: median(of('p50')), p99: median(of('p99')), cpu: median(of('cpu')) }];
+			}),
 		);
 		const pairs = {
 			'accepted: ours / core': ['accepted: RentEngine Trigger', 'accepted: core Webhook'],
@@ -318,13 +319,17 @@ async function main() {
 			'',
 			`n8n ${info.n8nVersion} on Node ${info.nodeVersion}; autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} alternating rounds, the same ${BODY.length}-byte body; ${os.cpus().length} cores (${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} load after). Medians (min–max):`,
 			'',
-			'| side | req/s | p50 ms | p99 ms | server CPU ms / request |',
-			'| --- | ---: | ---: | ---: | ---: |',
-			...Object.entries(summary).map(([k, v]) => `| ${k} | ${v.rps.toFixed(1)} (${v.min.toFixed(1)}–${v.max.toFixed(1)}) | ${v.p50} | ${v.p99} | ${v.cpu.toFixed(1)} |`),
+			...markdownTable(
+				['side', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms / request'],
+				['l', 'r', 'r', 'r', 'r'],
+				Object.entries(summary).map(([k, v]) => [k, `${fmt(v.rps, 1)} (${fmt(v.min, 1)}–${fmt(v.max, 1)})`, v.p50, v.p99, fmt(v.cpu, 1)]),
+			),
 			'',
-			'| ratio | throughput | by server CPU per request |',
-			'| --- | ---: | ---: |',
-			...ratios.map(([k, t, c]) => `| ${k} | **${t.toFixed(2)}×** | ${c.toFixed(2)}× |`),
+			...markdownTable(
+				['ratio', 'throughput', 'by server CPU per request'],
+				['l', 'r', 'r'],
+				ratios.map(([k, t, c]) => [k, `**${fmt(t, 2)}×**`, `${fmt(c, 2)}×`]),
+			),
 			'<!-- /triggers -->',
 		];
 		console.log(`\n${lines.join('\n')}`);

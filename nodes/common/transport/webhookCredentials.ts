@@ -57,7 +57,7 @@ async function read(ctx: IWebhookFunctions, type: string, key: string | undefine
 		// delivery among forged ones): only a changed credential can make a refused delivery pass.
 		const previous = entries.get(key);
 		const refusals = previous && JSON.stringify(previous.data) === JSON.stringify(data) ? previous.refusals : 0;
-		entries.delete(key);
+		entries.delete(key); // re-inserted last: the oldest entry is the first one evicted
 		if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
 		entries.set(key, { data, readAt: Date.now(), refusals });
 		return data;
