@@ -70,6 +70,15 @@ export class BuildiumApi implements ICredentialType {
 				'Only for the Buildium Trigger: the secret Buildium generates for the webhook subscription (Settings → Developer Tools → Webhooks). Deliveries whose signature does not match are rejected with 401.',
 		},
 		{
+			displayName: 'Processes Sharing This Key',
+			name: 'processesSharingKey',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description:
+				'Queue mode: how many n8n processes (main and workers) run workflows with this API key at the same time. Each paces its requests to Buildium\'s 10 per second divided by this number, so together they stay within it.',
+		},
+		{
 			displayName: 'Base URL Override',
 			name: 'baseUrl',
 			type: 'string',

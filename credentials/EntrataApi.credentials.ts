@@ -143,6 +143,15 @@ export class EntrataApi implements ICredentialType {
 			description: 'Language of the texts Entrata returns (sent as the Accept-Language header)',
 		},
 		{
+			displayName: 'Processes Sharing This Key',
+			name: 'processesSharingKey',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description:
+				'Queue mode: how many n8n processes (main and workers) run workflows with this key at the same time. Each paces its requests to Entrata\'s reported rate limits divided by this number, so together they stay within them.',
+		},
+		{
 			displayName: 'Base URL Override',
 			name: 'baseUrl',
 			type: 'string',

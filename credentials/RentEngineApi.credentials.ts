@@ -55,6 +55,15 @@ export class RentEngineApi implements ICredentialType {
 				'Only for the RentEngine Trigger: the value RentEngine sends in the x-api-token header of its webhooks. Deliveries without it are rejected with 401.',
 		},
 		{
+			displayName: 'Processes Sharing This Key',
+			name: 'processesSharingKey',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description:
+				'Queue mode: how many n8n processes (main and workers) run workflows with this API token at the same time. Each paces its requests to RentEngine\'s reported rate limit divided by this number, so together they stay within it.',
+		},
+		{
 			displayName: 'Base URL Override',
 			name: 'baseUrl',
 			type: 'string',

@@ -21,9 +21,9 @@
 // - Paging on getLeases, getLeads, getLeadEvents, getCustomers, getWorkOrders, getArPayments and
 //   getLeaseArTransactions: `page_no` (1-based) / `per_page` (≤ 500) query parameters; `X-Total-Count` on every paged
 //   answer, `Link` (first/prev/next/last) when the request sends `X-Send-Pagination-Links: 1`.
-// - Rate limits per service in Entrata's header format (`sim.setServiceRateLimit({perMinute, windowMs})`):
-//   `X-RateLimit-Limit: 15000/DAY;<n>/MINUTE`, `X-RateLimit-Remaining`, `X-RateLimit-Reset: <s>;<s>`; over the
-//   budget 429 with Retry-After. Shared fault injection (base.mjs) on top.
+// - Rate limits per service and key in Entrata's header format (`sim.setServiceRateLimit({perMinute, windowMs})` or
+//   `{windows: [{name, limit, ms}]}`): `X-RateLimit-Limit: 15000/DAY;1000/HOUR;<n>/MINUTE`, `X-RateLimit-Remaining`,
+//   `X-RateLimit-Reset: <s>;<s>;<s>`; over any window 429 with Retry-After. Shared fault injection (base.mjs) on top.
 //
 // ASSUMPTIONS (unverified against the live API; change them when it says otherwise):
 // - An app the organisation has not enabled gets HTTP 403 `{code: 403}`; a caller IP outside the whitelist
@@ -443,7 +443,7 @@ function handle(sim, ctx, mode) {
 	if (sim.ipWhitelist && !sim.ipWhitelist.includes(ip)) return error(200, 113, `IP address ${ip} is not whitelisted`);
 
 	const service = ctx.params.service;
-	const limited = takeServiceBudget(sim, service);
+	const limited = takeServiceBudget(sim, service, ctx);
 	if (limited.refused) return { ...error(429, 429, 'Too Many Requests'), headers: { ...limited.headers, ...(format === 'xml' ? { 'content-type': 'application/xml; charset=utf-8' } : {}) } };
 	const withLimits = (r) => ({ ...r, headers: { ...limited.headers, ...r.headers } });
 
@@ -483,22 +483,37 @@ function handle(sim, ctx, mode) {
 	return withLimits({ ...ok, headers: { ...ok.headers, ...pageHeaders } });
 }
 
-/** Entrata-style budget per service: a day window that never runs out and a short window of `perMinute`. */
-function takeServiceBudget(sim, service) {
+/**
+ * Entrata-style budgets per service and key (org + API key, or the legacy user): fixed windows, each counting every
+ * request, the ones refused included. `cfg.windows` = [{name, limit, ms}] (default a day of 15000, an hour of 1000 and
+ * a minute of `perMinute` lasting `windowMs`), reported as `X-RateLimit-Limit: 15000/DAY;1000/HOUR;150/MINUTE`,
+ * `X-RateLimit-Remaining: 14996/DAY;999/HOUR;149/MINUTE`, `X-RateLimit-Reset: <s>;<s>;<s>` (whole seconds, rounded up).
+ * Over any window: 429 with Retry-After (the longest exhausted window's reset).
+ */
+function takeServiceBudget(sim, service, ctx) {
 	const cfg = sim.serviceRateLimit;
 	if (!cfg) return { refused: false, headers: {} };
+	const windows = cfg.windows ?? [
+		{ name: 'DAY', limit: 15000, ms: 86_400_000 },
+		{ name: 'HOUR', limit: 1000, ms: 3_600_000 },
+		{ name: 'MINUTE', limit: cfg.perMinute, ms: cfg.windowMs ?? 60_000 },
+	];
+	const who = String(ctx.headers['x-api-key'] ?? decodeBasic(ctx.req.headers.authorization)?.username ?? '');
 	const now = Date.now();
-	const w = (sim.rateWindows[service] ??= { start: now, count: 0 });
-	if (now - w.start >= cfg.windowMs) Object.assign(w, { start: now, count: 0 });
-	w.count++;
-	const reset = Math.max(1, Math.ceil((w.start + cfg.windowMs - now) / 1000));
-	const dayReset = 86_400 - Math.floor((now / 1000) % 86_400);
+	const states = windows.map((w) => {
+		const id = `${service}|${who}|${w.name}`;
+		let state = sim.rateWindows[id];
+		if (!state || now - state.start >= w.ms) state = sim.rateWindows[id] = { start: now, count: 0 };
+		state.count++;
+		return { ...w, count: state.count, reset: Math.max(1, Math.ceil((state.start + w.ms - now) / 1000)) };
+	});
 	const headers = {
-		'x-ratelimit-limit': `15000/DAY;${cfg.perMinute}/MINUTE`,
-		'x-ratelimit-remaining': `${15000 - w.count}/DAY;${Math.max(0, cfg.perMinute - w.count)}/MINUTE`,
-		'x-ratelimit-reset': `${dayReset};${reset}`,
+		'x-ratelimit-limit': states.map((w) => `${w.limit}/${w.name}`).join(';'),
+		'x-ratelimit-remaining': states.map((w) => `${Math.max(0, w.limit - w.count)}/${w.name}`).join(';'),
+		'x-ratelimit-reset': states.map((w) => w.reset).join(';'),
 	};
-	if (w.count > cfg.perMinute) return { refused: true, headers: { ...headers, 'retry-after': String(reset) } };
+	const over = states.filter((w) => w.count > w.limit);
+	if (over.length) return { refused: true, headers: { ...headers, 'retry-after': String(Math.max(...over.map((w) => w.reset))) } };
 	return { refused: false, headers };
 }
 

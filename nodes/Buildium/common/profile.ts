@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { buildiumBaseUrl } from '../../../credentials/BuildiumApi.credentials';
+
 import type { VendorErrorInfo, VendorProfile } from '../../common/transport';
 
 interface ApiError {
@@ -20,6 +22,8 @@ export const buildiumProfile: VendorProfile = {
 	// with a 5% margin: Buildium's one-second windows are not aligned with ours, and a request that lands a few ms
 	// early in a full window costs a 429 and a backoff (measured: 94 of 594 requests refused at exactly 1000 ms).
 	rateLimit: { requests: 10, perMs: 1050 },
+	// The limit is per API key: the host (production or sandbox) and the client id name it, not the other fields.
+	pacingIdentity: (credentials) => [buildiumBaseUrl(credentials), String(credentials.clientId ?? '')],
 	queryArrayFormat: 'repeat',
 	extractError(body, statusCode): VendorErrorInfo | undefined {
 		if (statusCode < 400) return undefined;

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { entrataAuthType } from '../../../credentials/EntrataApi.credentials';
+import { entrataAuthType, entrataBaseUrl } from '../../../credentials/EntrataApi.credentials';
 import {
 	createXmlCodec,
 	fromZonedText,
@@ -125,6 +125,11 @@ export const entrataProfile: VendorProfile = {
 	rateLimitHeaders: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' },
 	// "Each API service has its own set of limits": a used-up /leases budget does not hold /leads.
 	pacingScope: (options) => String(options.url ?? ''),
+	// The gateway counts per organization and API key; the legacy host per subdomain and user.
+	pacingIdentity: (credentials) => [
+		entrataBaseUrl(credentials),
+		entrataAuthType(credentials) === 'basic' ? String(credentials.username ?? '') : String(credentials.apiKey ?? ''),
+	],
 	extractError(body, statusCode): VendorErrorInfo | undefined {
 		const response = isObject(body) ? body.response : undefined;
 		const error = isObject(response) ? response.error : undefined;

@@ -47,6 +47,8 @@ export const rentEngineProfile: VendorProfile = {
 	},
 	// `X-Ratelimit-Limit: 30` is sent live; the reset header's unit is not reported, seconds-until-reset assumed.
 	rateLimitHeaders: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' },
+	// The budget belongs to the API token on its host.
+	pacingIdentity: (credentials) => [rentEngineBaseUrl(credentials), String(credentials.apiToken ?? '')],
 	extractError(body, statusCode): VendorErrorInfo | undefined {
 		const error = (body as IDataObject | undefined)?.error;
 		if (statusCode < 400 && typeof error !== 'string') return undefined;

@@ -1,49 +1,87 @@
 /**
- * Client-side pacing per credential, from the vendor profile: a fixed budget (`rateLimit`: at most N request starts
- * in any window of `perMs`) and/or the vendor's rate-limit headers (`rateLimitHeaders`: once `remaining` hits 0,
- * hold further requests until the reset). Pacing avoids 429 storms across the many requests of a Return All or a
- * many-item execution; a 429 that still happens is retried by the retry policy as before.
+ * Client-side pacing per credential, from the vendor profile. Every request of a budget is admitted one at a time,
+ * in arrival order, by `throughBudget` (declarative and programmatic requests alike, retries included), so the many
+ * items RoutingNode sends together, and the retries after a Retry-After, never leave all at once.
  *
- * State is per process and keyed by a hash of the credential (never the secret itself): a rate budget is a property
- * of the running process's traffic, so it is the one thing the transport legitimately keeps in memory.
+ * Two kinds of budget:
+ * - a fixed one the vendor documents (`rateLimit`: at most N requests in any window of `perMs`; Buildium 10/s),
+ *   known before the first response;
+ * - one the vendor reports (`rateLimitHeaders`: limit / remaining / reset, one or several windows). Until a response
+ *   has reported it, one request at a time is in flight; then as many as remain, until the reset refills the limit.
+ *
+ * `processes` (the credential's "Processes Sharing This Key") splits a budget between the n8n processes that use
+ * one key (queue-mode workers): each paces to limit / processes. A 429 on a fixed budget halves the admitted rate
+ * for a while as well (another process, or another app, is using the key).
+ *
+ * State is per process and keyed by a hash of the credential's identity (never a secret itself).
  */
 import { createHash } from 'node:crypto';
 
-import { sleep, type IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { VendorProfile } from './profile';
 import { header } from './retry';
 
-/**
- * One request's place in a budget: `at` is its reserved start until it goes out, then the latest time the vendor
- * can have counted it (see recheck).
- */
+/** One admitted request, until its answer is in. */
 export interface PacingSlot {
-	at: number;
 	start: number;
-	/** Reservation order: a request waits only for those reserved before it. */
-	seq: number;
+	/** Latest time the vendor may have counted it: start + arrivalMs, or the answer's time if earlier. */
+	counted: number;
 	answered: boolean;
-	arrivalMs: number;
+	/** Per reported window, the refill it was admitted after (an answer from before a refill says nothing of the new one). */
+	epochs: number[];
+}
+
+/** One window of a reported budget (Entrata sends DAY, HOUR and MINUTE ones). */
+interface Window {
+	limit?: number;
+	/** Requests this process may still start before the reset. */
+	credit: number;
+	resetAt: number;
+	epoch: number;
 }
 
 interface Budget {
-	/** Recent and reserved requests, ordered by `at`. */
+	/** Admitted requests still relevant to a fixed window, or still unanswered. */
 	slots: PacingSlot[];
-	seq: number;
-	/** No request may start before this time (set from rate-limit headers). */
+	inFlight: number;
+	/** Reported windows; undefined until a response reports them. */
+	windows?: Window[];
+	/** A success without rate-limit headers: the vendor reports no budget for this key, nothing to pace. */
+	open: boolean;
+	/** No request may start before this time (a 429's Retry-After). */
 	blockedUntil: number;
-	used: number;
+	/** ≥ 1: the fixed budget's rate is divided by it after a 429, and recovers with each success. */
+	slowdown: number;
+	/** The admission queue: one waiter at a time decides. */
+	turn: Promise<void>;
+	wake?: () => void;
+}
+
+export interface PacingTicket {
+	key: string;
+	/** How many n8n processes share the key's budget (≥ 1). */
+	processes: number;
 }
 
 const MAX_KEYS = 256;
 const budgets = new Map<string, Budget>();
 
-/** A stable key for one credential of one vendor: SHA-256 over type and data. */
+/**
+ * A stable key for one credential: SHA-256 over the credential type and its identity (the profile's
+ * `pacingIdentity`: host and client id / token / account), so fields that do not name the key (a webhook secret, a
+ * response format) do not split its budget. Without `pacingIdentity`, every field.
+ */
 export function pacingKey(profile: VendorProfile, credentialData: IDataObject | undefined): string {
 	const data = credentialData ?? {};
-	const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
-	return createHash('sha256').update(profile.credentialType).update('\0').update(canonical).digest('hex');
+	const identity = profile.pacingIdentity ? profile.pacingIdentity(data as ICredentialDataDecryptedObject) : Object.keys(data).sort().map((k) => [k, data[k]]);
+	return createHash('sha256').update(profile.credentialType).update('\0').update(JSON.stringify(identity)).digest('hex');
+}
+
+/** The credential's "Processes Sharing This Key", a whole number ≥ 1 (default 1). */
+export function sharingProcesses(credentialData: IDataObject | undefined): number {
+	const n = Math.floor(Number(credentialData?.processesSharingKey ?? 1));
+	return Number.isFinite(n) && n >= 1 ? n : 1;
 }
 
 function budgetFor(key: string): Budget {
@@ -53,7 +91,7 @@ function budgetFor(key: string): Budget {
 			// Forget the least recently used credential (Map keeps insertion order; touched keys are re-inserted).
 			budgets.delete(budgets.keys().next().value as string);
 		}
-		budget = { slots: [], seq: 0, blockedUntil: 0, used: 0 };
+		budget = { slots: [], inFlight: 0, open: false, blockedUntil: 0, slowdown: 1, turn: Promise.resolve() };
 	} else {
 		budgets.delete(key);
 	}
@@ -61,110 +99,213 @@ function budgetFor(key: string): Budget {
 	return budget;
 }
 
-/**
- * How long the next request for `key` must wait, reserving its slot (so concurrent callers queue up instead of all
- * seeing the same free slot). `maxWaitMs` caps a header-imposed wait: beyond it we send anyway and let the
- * vendor's 429 (and the retry policy's fail-fast message) speak.
- */
-export function reserveSlot(profile: VendorProfile, key: string, now = Date.now(), maxWaitMs = 60_000): number {
-	return reserve(profile, key, now, maxWaitMs).wait;
+/** This process's share of a fixed budget: `requests` per `perMs`, divided between processes and by the slowdown. */
+function share(profile: VendorProfile, processes: number, slowdown: number): { requests: number; perMs: number } | undefined {
+	const limit = profile.rateLimit;
+	if (!limit) return undefined;
+	const divisor = processes * slowdown;
+	const requests = Math.max(1, Math.floor(limit.requests / divisor));
+	return { requests, perMs: limit.perMs * Math.max(1, divisor / limit.requests) };
 }
 
-function reserve(profile: VendorProfile, key: string, now: number, maxWaitMs: number): { wait: number; slot?: PacingSlot } {
-	if (!profile.rateLimit && !profile.rateLimitHeaders) return { wait: 0 };
+/**
+ * How long the next request must wait before it may start at `now` (0: admit it now). Used by throughBudget for the
+ * head of the queue; exported for tests with an explicit clock.
+ */
+export function admissionWait(profile: VendorProfile, key: string, processes = 1, now = Date.now()): number {
 	const budget = budgetFor(key);
-	let start = now;
-	if (budget.blockedUntil > start && budget.blockedUntil - now <= maxWaitMs) start = budget.blockedUntil;
-	const limit = profile.rateLimit;
-	let slot: PacingSlot | undefined;
-	if (limit) {
-		// Requests still in flight stay: the vendor may not have counted them yet.
-		budget.slots = budget.slots.filter((t) => t.at > now - limit.perMs || !t.answered);
-		const times = budget.slots.map((t) => t.at).sort((a, b) => a - b);
-		if (times.length >= limit.requests) start = Math.max(start, times[times.length - limit.requests] + limit.perMs);
-		slot = { at: start, start, seq: budget.seq++, answered: false, arrivalMs: limit.arrivalMs ?? limit.perMs / 4 };
-		budget.slots.push(slot);
+	let until = budget.blockedUntil;
+	const fixed = share(profile, processes, budget.slowdown);
+	if (fixed) {
+		budget.slots = budget.slots.filter((s) => !s.answered || s.counted > now - fixed.perMs);
+		const counted = budget.slots.map((s) => s.counted).filter((t) => t > now - fixed.perMs).sort((a, b) => a - b);
+		if (counted.length >= fixed.requests) until = Math.max(until, counted[counted.length - fixed.requests] + fixed.perMs);
 	}
-	budget.used++;
-	return { wait: start - now, slot };
-}
-
-/** The latest time the vendor can have counted `slot`'s request, as far as is known at `now`. */
-function arrivalBound(slot: PacingSlot, now: number): number {
-	if (slot.answered || slot.start > now) return slot.at;
-	return Math.min(now, slot.start + slot.arrivalMs);
-}
-
-/**
- * Before a request that waited goes out: the requests reserved before it may have gone out later than their
- * reserved starts, and the vendor counted each when it arrived, which may be up to `arrivalMs` after it started
- * (earlier if it has been answered). If `limit` of them may fall within the window before now, wait for the oldest
- * of those to leave it. Counted from the reserved starts alone, the 11th request of a second reached Buildium's
- * (simulated) first window by the network time of the first and drew a 429.
- */
-function recheck(profile: VendorProfile, key: string, slot: PacingSlot, now: number): number {
-	const limit = profile.rateLimit;
-	const budget = budgets.get(key);
-	if (!limit || !budget) return 0;
-	const ahead = budget.slots
-		.filter((t) => t.seq < slot.seq)
-		.map((t) => arrivalBound(t, now))
-		.filter((at) => at > now - limit.perMs && at <= now)
-		.sort((a, b) => a - b);
-	if (ahead.length < limit.requests) return 0;
-	const start = ahead[ahead.length - limit.requests] + limit.perMs;
-	if (start <= now) return 0;
-	slot.at = start;
-	slot.start = start;
-	return start - now;
-}
-
-/** The request of `slot` was answered at `now`: the vendor counted it by then, and at most `arrivalMs` after it started. */
-export function settleSlot(slot: PacingSlot | undefined, now = Date.now()): void {
-	if (!slot || slot.answered) return;
-	slot.at = Math.max(slot.start, Math.min(now, slot.start + slot.arrivalMs));
-	slot.answered = true;
-}
-
-/** Waits for a slot (see reserveSlot, recheck); resolves with the slot, to settle when the answer comes. */
-export async function pace(profile: VendorProfile, key: string, maxWaitMs = 60_000): Promise<PacingSlot | undefined> {
-	const { wait, slot } = reserve(profile, key, Date.now(), maxWaitMs);
-	if (wait <= 0) return slot;
-	await sleep(wait);
-	for (let round = 0; slot && round < 10; round++) {
-		const more = recheck(profile, key, slot, Date.now());
-		if (more <= 0) break;
-		await sleep(more);
+	if (profile.rateLimitHeaders && !budget.open) {
+		if (!budget.windows) {
+			// Nothing reported yet: one request alone learns the budget.
+			if (budget.inFlight > 0) return Number.POSITIVE_INFINITY;
+		} else {
+			for (const w of budget.windows) {
+				if (w.resetAt <= now) refill(w, processes);
+				if (w.credit >= 1) continue;
+				// No reset known: one at a time, each answer tells what remains.
+				if (!Number.isFinite(w.resetAt)) {
+					if (budget.inFlight > 0) return Number.POSITIVE_INFINITY;
+					continue;
+				}
+				until = Math.max(until, w.resetAt);
+			}
+		}
 	}
+	return Math.max(0, until - now);
+}
+
+function refill(w: Window, processes: number): void {
+	w.epoch++;
+	w.resetAt = Number.POSITIVE_INFINITY;
+	// A limit the vendor did not state: probe again, one request at a time.
+	w.credit = w.limit === undefined ? 0 : Math.max(1, Math.floor(w.limit / processes));
+}
+
+function admit(profile: VendorProfile, budget: Budget, now: number): PacingSlot {
+	const arrivalMs = profile.rateLimit ? profile.rateLimit.arrivalMs ?? profile.rateLimit.perMs / 4 : 0;
+	const slot: PacingSlot = { start: now, counted: now + arrivalMs, answered: false, epochs: budget.windows?.map((w) => w.epoch) ?? [] };
+	for (const w of budget.windows ?? []) w.credit--;
+	budget.inFlight++;
+	if (profile.rateLimit) budget.slots.push(slot);
 	return slot;
 }
 
+/** Resolves after `ms` or as soon as an answer comes in (which may shorten the wait). */
+function waitOrWake(budget: Budget, ms: number): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+		function done() {
+			if (timer) clearTimeout(timer);
+			if (budget.wake === done) budget.wake = undefined;
+			resolve();
+		}
+		budget.wake = done;
+	});
+}
+
+/** Waits for this request's turn and its admission; `maxWaitMs` caps a wait, beyond which it goes (the 429 speaks). */
+export async function pace(profile: VendorProfile, ticket: PacingTicket, maxWaitMs = 60_000): Promise<PacingSlot | undefined> {
+	if (!profile.rateLimit && !profile.rateLimitHeaders) return undefined;
+	const budget = budgetFor(ticket.key);
+	const previous = budget.turn;
+	let release!: () => void;
+	budget.turn = new Promise((resolve) => (release = resolve));
+	await previous;
+	try {
+		const deadline = Date.now() + maxWaitMs;
+		for (;;) {
+			const now = Date.now();
+			const wait = admissionWait(profile, ticket.key, ticket.processes, now);
+			if (wait <= 0 || (Number.isFinite(wait) && now + wait > deadline)) return admit(profile, budget, now);
+			// Unbounded waits (one in flight) end with its answer; a stuck answer still lets the next go by the deadline.
+			await waitOrWake(budget, Math.min(wait, deadline - now));
+			if (Date.now() >= deadline) return admit(profile, budget, Date.now());
+		}
+	} finally {
+		release();
+	}
+}
+
 /**
- * Learns from a response's rate-limit headers: remaining 0 blocks the credential until the reset. A vendor may list
- * several windows in both headers, index for index (Entrata: `X-RateLimit-Remaining: 14996/DAY;999/HOUR;0/MINUTE`,
- * `X-RateLimit-Reset: 36686;686;26`): then the block lasts until every exhausted window has reset.
+ * The request of `slot` was answered at `now` (headers: the response's, none for a network failure): the vendor
+ * counted it by then; its rate-limit headers update the reported windows; a 429 slows the fixed budget down.
  */
-export function observe(profile: VendorProfile, key: string, headers: Record<string, unknown> | undefined, now = Date.now()): void {
+export function settle(
+	profile: VendorProfile,
+	ticket: PacingTicket,
+	slot: PacingSlot | undefined,
+	response?: { statusCode?: number; headers?: Record<string, unknown> },
+	now = Date.now(),
+): void {
+	if (!slot || slot.answered) return;
+	const budget = budgetFor(ticket.key);
+	slot.counted = Math.max(slot.start, Math.min(now, slot.counted));
+	slot.answered = true;
+	budget.inFlight = Math.max(0, budget.inFlight - 1);
+	if (response) {
+		const status = response.statusCode ?? 0;
+		if (profile.rateLimit) {
+			if (status === 429) budget.slowdown = Math.min(8, budget.slowdown * 2);
+			else if (status < 400 && budget.slowdown > 1) budget.slowdown = Math.max(1, budget.slowdown * 0.95);
+		}
+		observe(profile, ticket, slot, response.headers, status, now);
+	}
+	budget.wake?.();
+}
+
+/** Numbers of a rate-limit header, window by window: `14996/DAY;999/HOUR;149/MINUTE` → [14996, 999, 149]. */
+function numbers(value: string | undefined): number[] {
+	if (value === undefined || value.trim() === '') return [];
+	return value.split(/[;,]/).map((v) => (v.trim() === '' ? Number.NaN : parseFloat(v)));
+}
+
+/**
+ * Learns from a response's rate-limit headers. Windows are matched index for index across the three headers
+ * (Entrata: `X-RateLimit-Limit: 15000/DAY;1000/HOUR;150/MINUTE`, `X-RateLimit-Remaining: 14996/DAY;999/HOUR;149/MINUTE`,
+ * `X-RateLimit-Reset: 36686;686;26`). What remains is this process's share, less the requests still in flight; the
+ * reset is the earliest any answer of the window gave (the vendor rounds it up to whole seconds).
+ */
+function observe(
+	profile: VendorProfile,
+	ticket: PacingTicket,
+	slot: PacingSlot,
+	headers: Record<string, unknown> | undefined,
+	status: number,
+	now: number,
+): void {
 	const spec = profile.rateLimitHeaders;
 	if (!spec) return;
-	// `149/MINUTE` → 149; a plain `0` → 0.
-	const remaining = (header(headers, spec.remaining) ?? '').split(/[;,]/).map((v) => (v.trim() === '' ? Number.NaN : parseFloat(v)));
-	const exhausted = remaining.map((n, i) => (Number.isFinite(n) && n <= 0 ? i : -1)).filter((i) => i >= 0);
-	if (!exhausted.length) return;
-	const resets = (header(headers, spec.reset) ?? '').split(/[;,]/).map((v) => (v.trim() === '' ? Number.NaN : Number(v.trim())));
-	const valid = (n: number) => Number.isFinite(n) && n >= 0;
-	let value: number;
-	if (remaining.length > 1 && resets.length === remaining.length && exhausted.every((i) => valid(resets[i]))) {
-		value = Math.max(...exhausted.map((i) => resets[i]));
-	} else {
-		// One budget and several resets (`10;60`): the first one that lifts is the shortest.
-		const values = resets.filter(valid);
-		if (!values.length) return;
-		value = Math.min(...values);
+	const budget = budgetFor(ticket.key);
+	const remaining = numbers(header(headers, spec.remaining));
+	const retryAfterMs = retryAfter(headers, now);
+	if (!remaining.length) {
+		if (status === 429) {
+			budget.open = false;
+			if (retryAfterMs !== undefined) budget.blockedUntil = Math.max(budget.blockedUntil, now + retryAfterMs);
+		} else if (status > 0 && status < 400 && !budget.windows) budget.open = true;
+		return;
 	}
-	const resetAt = spec.resetUnit === 'seconds' ? now + value * 1000 : spec.resetUnit === 'epochSeconds' ? value * 1000 : value;
-	const budget = budgetFor(key);
-	budget.blockedUntil = Math.max(budget.blockedUntil, resetAt);
+	budget.open = false;
+	const limits = spec.limit ? numbers(header(headers, spec.limit)) : [];
+	let resets = numbers(header(headers, spec.reset));
+	// One budget and several resets (`10;60`): the first one that lifts is the shortest.
+	if (remaining.length === 1 && resets.length > 1) resets = [Math.min(...resets.filter((r) => r >= 0))];
+	if (!budget.windows || budget.windows.length !== remaining.length) {
+		// The first report: each window's credit starts from what remains (the min below).
+		budget.windows = remaining.map(() => ({ credit: Number.POSITIVE_INFINITY, resetAt: Number.POSITIVE_INFINITY, epoch: 0 }));
+		slot.epochs = [];
+	}
+	budget.windows.forEach((w, i) => {
+		if (Number.isFinite(limits[i])) w.limit = limits[i];
+		if ((slot.epochs[i] ?? 0) !== w.epoch) return;
+		const left = remaining[i];
+		w.credit = Number.isFinite(left) ? Math.min(w.credit, Math.floor(Math.max(0, left) / ticket.processes) - budget.inFlight) : Math.min(w.credit, 0);
+		const reset = resets[i];
+		if (Number.isFinite(reset) && reset >= 0) {
+			const at = spec.resetUnit === 'seconds' ? now + reset * 1000 : spec.resetUnit === 'epochSeconds' ? reset * 1000 : reset;
+			w.resetAt = Math.min(w.resetAt, at);
+		}
+		if (status === 429) {
+			w.credit = Math.min(w.credit, 0);
+			if (retryAfterMs !== undefined && !Number.isFinite(w.resetAt)) w.resetAt = now + retryAfterMs;
+		}
+	});
+}
+
+function retryAfter(headers: Record<string, unknown> | undefined, now: number): number | undefined {
+	const value = header(headers, 'retry-after');
+	if (value === undefined || value.trim() === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+/**
+ * Sends one request through the key's budget: waits for its admission, sends, and settles the budget with the
+ * answer (or the failure). The one way requests are paced, declarative and programmatic.
+ */
+export async function throughBudget<R extends { statusCode?: number; headers?: unknown }>(
+	profile: VendorProfile,
+	ticket: PacingTicket,
+	maxWaitMs: number,
+	send: () => Promise<R>,
+): Promise<R> {
+	const slot = await pace(profile, ticket, maxWaitMs);
+	let response: R | undefined;
+	try {
+		response = await send();
+		return response;
+	} finally {
+		settle(profile, ticket, slot, response && { statusCode: response.statusCode, headers: response.headers as Record<string, unknown> });
+	}
 }
 
 /** For tests: forget every budget. */

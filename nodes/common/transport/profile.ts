@@ -28,6 +28,11 @@ export interface VendorProfile {
 	 */
 	pacingScope?(options: IHttpRequestOptions): string;
 	/**
+	 * What names the vendor's budget in a credential (host and client id, token or account), hashed into the pacing
+	 * key: two credentials with the same identity share one budget whatever their other fields (a webhook secret).
+	 */
+	pacingIdentity?(credentials: ICredentialDataDecryptedObject): unknown;
+	/**
 	 * Pulls the vendor's message/code out of an error body. Also called on 2xx bodies, because some
 	 * vendors (Entrata) report failures inside HTTP 200; return undefined when the body is not an error.
 	 */

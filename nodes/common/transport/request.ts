@@ -20,7 +20,7 @@ import {
 	type HttpResponseLike,
 } from './errors';
 import { BodyParseError } from './bodyParseError';
-import { observe, pace, pacingKey, settleSlot } from './pacing';
+import { pacingKey, sharingProcesses, throughBudget, type PacingTicket } from './pacing';
 import type { VendorProfile } from './profile';
 import { backoffDelayMs, resolvePolicy, withRetry, type RetryDecision } from './retry';
 
@@ -153,23 +153,17 @@ export async function vendorResponse(
 	if (profile.prepareRequest) request = profile.prepareRequest(request, credentials);
 	let key = paced ? pacingKey(profile, credentials as IDataObject) : '';
 	if (paced && profile.pacingScope) key = `${key}|${profile.pacingScope(request)}`;
+	const ticket: PacingTicket = { key, processes: sharingProcesses(credentials as IDataObject) };
 	const maxWaitMs = resolvePolicy(profile.retry).maxRetryAfterMs;
-	return await withRetry(node, async () => {
-		let response: HttpResponseLike;
-		const slot = paced ? await pace(profile, key, maxWaitMs) : undefined;
+	const send = async () => {
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				profile.credentialType,
-				request,
-				decrypted,
-			)) as HttpResponseLike;
+			return (await this.helpers.httpRequestWithAuthentication.call(this, profile.credentialType, request, decrypted)) as HttpResponseLike;
 		} catch (error) {
 			throw normalizeTransportError(node, profile, error);
-		} finally {
-			settleSlot(slot);
 		}
-		if (paced) observe(profile, key, response.headers as Record<string, unknown>);
+	};
+	return await withRetry(node, async () => {
+		let response = paced ? await throughBudget(profile, ticket, maxWaitMs, send) : await send();
 		response = parseVendorBody(node, profile, response, credentials);
 		return { ...response, body: checkResponse(node, profile, response) };
 	}, retryDecider(profile, request.method ?? 'GET', isIdempotentRequest(profile, request)));

@@ -23,7 +23,7 @@ import {
 
 import { DateTime } from 'luxon';
 
-import { observe, pace, pacingKey, settleSlot } from './pacing';
+import { pacingKey, sharingProcesses, throughBudget, type PacingTicket } from './pacing';
 import type { EnvelopePaging, LinkHeaderPaging, OffsetPaging, PageNumberPaging, TimeWindowPaging, VendorProfile } from './profile';
 import { checkResponse, isIdempotentRequest, normalizeTransportError, parseVendorBody, retryDecider } from './request';
 import { header, resolvePolicy, withRetry } from './retry';
@@ -122,10 +122,10 @@ export interface RoutedResult {
 	headers: Record<string, unknown>;
 }
 
-/** The credential, resolved once per item, and its pacing key. */
+/** The credential, resolved once per item, and its pacing key and share. */
 interface ResolvedCredential {
 	decrypted: ICredentialsDecrypted;
-	key: string;
+	ticket: PacingTicket;
 }
 
 /**
@@ -148,18 +148,14 @@ async function routedRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	} as IHttpRequestOptions;
-	const key = profile.pacingScope ? `${credential.key}|${profile.pacingScope(options)}` : credential.key;
-	const slot = await pace(profile, key, resolvePolicy(profile.retry).maxRetryAfterMs);
+	const { key, processes } = credential.ticket;
+	const ticket = profile.pacingScope ? { key: `${key}|${profile.pacingScope(options)}`, processes } : credential.ticket;
 	if (profile.prepareRequest) options = profile.prepareRequest(options, credential.decrypted.data ?? {});
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, profile.credentialType, options, {
+	let response = await throughBudget(profile, ticket, resolvePolicy(profile.retry).maxRetryAfterMs, async () =>
+		(await this.helpers.httpRequestWithAuthentication.call(this, profile.credentialType, options, {
 			credentialsDecrypted: credential.decrypted,
-		})) as IN8nHttpFullResponse;
-	} finally {
-		settleSlot(slot);
-	}
-	observe(profile, key, response.headers as Record<string, unknown>);
+		})) as IN8nHttpFullResponse,
+	);
 	if (profile.parseResponse) {
 		response = parseVendorBody(this.getNode(), profile, response, credential.decrypted.data ?? {}) as IN8nHttpFullResponse;
 	}
@@ -196,7 +192,7 @@ async function resolveCredentials(this: IExecutePaginationFunctions, profile: Ve
 	const data = await this.getCredentials(profile.credentialType);
 	return {
 		decrypted: { id: 'resolved', name: profile.credentialType, type: profile.credentialType, data },
-		key: pacingKey(profile, data),
+		ticket: { key: pacingKey(profile, data), processes: sharingProcesses(data) },
 	};
 }
 
