@@ -357,15 +357,19 @@ describe('XML codec and pacing (shared transport)', () => {
 		assert.throws(() => codec.decode('<response><code>200</code>'), /Invalid XML/);
 	});
 
-	test('several rate-limit windows: the exhausted one decides how long to hold', () => {
+	test('several rate-limit windows: the exhausted one decides how long to hold', async () => {
 		const profile = { name: 'E', credentialType: 'e', rateLimitHeaders: { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset', resetUnit: 'seconds' } };
-		const now = 1_000_000;
-		pacing.observe(profile, 'w1', { 'x-ratelimit-remaining': '14996/DAY;999/HOUR;0/MINUTE', 'x-ratelimit-reset': '36686;686;26' }, now);
-		assert.equal(pacing.reserveSlot(profile, 'w1', now), 26_000);
-		pacing.observe(profile, 'w2', { 'x-ratelimit-remaining': '14996/DAY;999/HOUR;149/MINUTE', 'x-ratelimit-reset': '36686;686;26' }, now);
-		assert.equal(pacing.reserveSlot(profile, 'w2', now), 0);
-		pacing.observe(profile, 'w3', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '10;60' }, now);
-		assert.equal(pacing.reserveSlot(profile, 'w3', now), 10_000, 'one budget, several resets: the shortest (as before)');
+		const now = Date.now();
+		const report = async (key, headers) => {
+			const ticket = { key, processes: 1 };
+			pacing.settle(profile, ticket, await pacing.pace(profile, ticket), { statusCode: 200, headers }, now);
+		};
+		await report('w1', { 'x-ratelimit-remaining': '14996/DAY;999/HOUR;0/MINUTE', 'x-ratelimit-reset': '36686;686;26' });
+		assert.equal(pacing.admissionWait(profile, 'w1', 1, now), 26_000);
+		await report('w2', { 'x-ratelimit-remaining': '14996/DAY;999/HOUR;149/MINUTE', 'x-ratelimit-reset': '36686;686;26' });
+		assert.equal(pacing.admissionWait(profile, 'w2', 1, now), 0);
+		await report('w3', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '10;60' });
+		assert.equal(pacing.admissionWait(profile, 'w3', 1, now), 10_000, 'one budget, several resets: the shortest (as before)');
 	});
 });
 

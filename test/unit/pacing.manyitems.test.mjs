@@ -120,6 +120,29 @@ describe('RentEngine: X-Ratelimit-* headers (30 per 1 s window), lockbox creates
 	for (const c of CASES) {
 		test(`${c.items} item(s) in ${c.processes} process(es): all created once, ≤ ${MAX_429} × 429, ≤ 1.2× the minimum time`, async () => await manyItems(v, c));
 	}
+
+	test('a window another client used up: one 429, then the items wait for the reset instead of retrying together', async () => {
+		pacing.resetPacing();
+		v.sim.setRateLimit({ ...v.sim.rateLimit, limit: 10, windowMs: 2000 });
+		try {
+			for (let i = 0; i < 10; i++) await fetch(`${v.sim.url}/units?limit=1`, { headers: { authorization: 'Bearer sim-rentengine-token' } });
+			v.sim.clearRequests();
+			const out = await runNode(pkg.nodes[v.node], {
+				parameters: v.parameters,
+				credentials: v.credentials(1),
+				credentialTypes: pkg.credentials,
+				items: Array.from({ length: 20 }, (_, i) => ({ json: { name: `usedup-${i}` } })),
+				continueOnFail: true,
+			});
+			const statuses = v.sim.requests.filter((r) => v.isCreate(r)).map((r) => r.status);
+			console.log(`20 items after another client used the window: ${statuses.length} requests, ${statuses.filter((s) => s === 429).length} × 429`);
+			assert.ok(out.every((i) => !i.error && !i.json.error), 'no item errored');
+			assert.equal(statuses.filter((s) => s === 201 || s === 200).length, 20, 'each created once');
+			assert.ok(statuses.filter((s) => s === 429).length <= 2, `${statuses.filter((s) => s === 429).length} × 429 (the first request's, at most one more)`);
+		} finally {
+			v.sim.setRateLimit({ ...v.sim.rateLimit, limit: 30, windowMs: 1000 });
+		}
+	});
 });
 
 describe('Entrata: per-service DAY/HOUR/MINUTE windows (MINUTE = 150 per 2 s), sendLeads', () => {
