@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { parseSummary, singular } from '../../scripts/generator/auto.mjs';
@@ -33,16 +34,20 @@ function operation(method, path) {
 const UNITS = 2500;
 let pkg;
 let sim;
-let lane = 0;
 
-/** A credential for the simulator; `fresh` gives it a pacing budget of its own (pacing keys hash all its data). */
+// The bundle's one pacing module: budgets are keyed by the credential's identity (host + client id), so a test that
+// needs a budget of its own forgets the budgets (and 429 slowdowns) earlier tests left for the simulator's key.
+const pacing = createRequire(import.meta.url)(new URL('dist/shared/pacing.js', root).pathname);
+
+/** A credential for the simulator; `fresh` starts it on a fresh pacing budget. */
 function credentials(sm = sim, { fresh = false, clientSecret } = {}) {
+	if (fresh) pacing.resetPacing();
 	return {
 		buildiumApi: {
 			environment: 'production',
 			clientId: sm.clientId,
 			clientSecret: clientSecret ?? sm.clientSecret,
-			webhookSecret: fresh ? `fresh-${lane++}` : '',
+			webhookSecret: '',
 			baseUrl: sm.origin,
 		},
 	};
