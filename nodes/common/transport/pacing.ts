@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { sleep, type ICredentialDataDecryptedObject, type IDataObject } from 'n8n-workflow';
 
 import type { VendorProfile } from './profile';
 import { header } from './retry';
@@ -157,16 +157,21 @@ function admit(profile: VendorProfile, budget: Budget, now: number): PacingSlot 
 	return slot;
 }
 
-/** Resolves after `ms` or as soon as an answer comes in (which may shorten the wait). */
+/**
+ * Resolves after `ms` or as soon as an answer comes in (which may shorten the wait). n8n's `sleep` (community nodes
+ * may not use timers directly) cannot be cancelled: a wake leaves it to run out, which resolves nothing twice.
+ */
 function waitOrWake(budget: Budget, ms: number): Promise<void> {
 	return new Promise((resolve) => {
-		const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+		let settled = false;
 		function done() {
-			if (timer) clearTimeout(timer);
+			if (settled) return;
+			settled = true;
 			if (budget.wake === done) budget.wake = undefined;
 			resolve();
 		}
 		budget.wake = done;
+		if (Number.isFinite(ms)) void sleep(ms).then(done);
 	});
 }
 
